@@ -1,0 +1,43 @@
+import type { CommandModule } from 'yargs';
+import { brokerPullEndpoint, commonConfigFrom, durationOption, type CommonArgs } from '../../config/options.js';
+import { publishOnce } from '../../clients/events/publish.js';
+import { makeEvent } from '../../events/types.js';
+import { CliError } from '../cli-error.js';
+
+interface PublishArgs extends CommonArgs {
+  topic: string;
+  text?: string;
+  json?: string;
+  timeout: number;
+}
+
+export function payloadFrom(text: string | undefined, json: string | undefined): unknown {
+  if (json !== undefined) {
+    if (text !== undefined) throw new CliError('give either text or --json, not both');
+    try {
+      return JSON.parse(json);
+    } catch (error) {
+      throw new CliError(`--json is not valid JSON (${(error as Error).message}); quote it for the shell, e.g. --json '{"type":"note","n":1}'`);
+    }
+  }
+  return makeEvent('note', 'cli', { text: text ?? '' });
+}
+
+export const publishCommand: CommandModule<object, PublishArgs> = {
+  command: 'publish <topic> [text]',
+  describe: 'send one event to the broker and exit once it is handed over',
+  builder: (yargs) =>
+    yargs
+      .positional('topic', { type: 'string', demandOption: true, describe: 'topic, e.g. room/general' })
+      .positional('text', { type: 'string', describe: 'sent as {"type":"note","text":...}' })
+      .option('json', { type: 'string', describe: 'send this JSON value as the payload instead' })
+      .option('timeout', durationOption('timeout', 'how long to wait for the broker', '3s', 1))
+      .example('$0 publish room/general "hello group"', "the seed's demo")
+      .example(`$0 publish system/test --json '{"type":"note","n":1}'`, 'any JSON payload') as never,
+  handler: async (args) => {
+    if (args.topic.trim() === '') throw new CliError('the topic must not be empty, e.g. room/general');
+    const payload = payloadFrom(args.text, args.json);
+    const config = commonConfigFrom(args);
+    await publishOnce(brokerPullEndpoint(config), args.topic, payload, args.timeout);
+  },
+};

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import type { Options } from 'yargs';
+import { parseChoice, parseDurationMs, parseHost, parseInteger, parsePathValue, parsePort } from './validate.js';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** The seed's endpoints. Everything binds to loopback unless told otherwise. */
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  hubPort: 12345,
+  roomsPort: 3000,
+  brokerPullPort: 5555,
+  brokerPubPort: 5556,
+  dataDir: '.thiscord',
+  logLevel: 'info' as LogLevel,
+} as const;
+
+/** What every process of the stack agrees on: where the others are, where state lives, how to log. */
+export interface CommonConfig {
+  host: string;
+  hubPort: number;
+  roomsPort: number;
+  brokerPullPort: number;
+  brokerPubPort: number;
+  /** Absolute. */
+  dataDir: string;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+/** A yargs option whose value is validated by `parse`, so errors name the flag. */
+function validated(describe: string, defaultValue: unknown, parse: (value: unknown) => unknown, type: 'string' | 'number' = 'string'): Options {
+  return { describe, default: defaultValue, type, coerce: parse, group: 'Stack:' };
+}
+
+export function portOption(flag: string, describe: string, defaultValue: number): Options {
+  return validated(describe, defaultValue, (v) => parsePort(flag, v), 'number');
+}
+
+export function integerOption(flag: string, describe: string, defaultValue: number, min: number, max: number): Options {
+  return { describe, default: defaultValue, type: 'number', coerce: (v: unknown) => parseInteger(flag, v, min, max) };
+}
+
+export function durationOption(flag: string, describe: string, defaultValue: string, minMs = 0): Options {
+  return { describe, default: defaultValue, type: 'string', coerce: (v: unknown) => parseDurationMs(flag, v, minMs) };
+}
+
+/**
+ * Flags shared by every command. yargs reads each from `THISCORD_<FLAG>` too (see `withEnv`), and a
+ * flag on the command line wins over the environment.
+ */
+export const commonOptions = {
+  host: validated('address every service binds to and clients connect to', DEFAULTS.host, (v) => parseHost('host', v)),
+  'hub-port': portOption('hub-port', 'chat hub TCP port', DEFAULTS.hubPort),
+  'rooms-port': portOption('rooms-port', 'room service XML-RPC port', DEFAULTS.roomsPort),
+  'broker-pull-port': portOption('broker-pull-port', 'event broker port publishers PUSH to', DEFAULTS.brokerPullPort),
+  'broker-pub-port': portOption('broker-pub-port', 'event broker port subscribers SUB from', DEFAULTS.brokerPubPort),
+  'data-dir': validated('directory for room state, the ticket secret and client credentials', DEFAULTS.dataDir, (v) => parsePathValue('data-dir', v)),
+  'log-level': validated(`log level (${LOG_LEVELS.join(', ')})`, DEFAULTS.logLevel, (v) => parseChoice('log-level', v, LOG_LEVELS)),
+  'log-format': {
+    describe: 'pretty for people, json (NDJSON) for machines; default: pretty on a terminal, json otherwise',
+    type: 'string',
+    group: 'Stack:',
+    coerce: (v: unknown) => (v === undefined ? undefined : parseChoice('log-format', v, LOG_FORMATS)),
+  } satisfies Options,
+} satisfies Record<string, Options>;
+
+/** The subset of parsed yargs arguments that `commonOptions` produces. */
+export interface CommonArgs {
+  host: string;
+  hubPort: number;
+  roomsPort: number;
+  brokerPullPort: number;
+  brokerPubPort: number;
+  dataDir: string;
+  logLevel: LogLevel;
+  logFormat?: LogFormat | undefined;
+}
+
+export function defaultLogFormat(): LogFormat {
+  return process.stdout.isTTY ? 'pretty' : 'json';
+}
+
+export function commonConfigFrom(args: CommonArgs): CommonConfig {
+  return {
+    host: args.host,
+    hubPort: args.hubPort,
+    roomsPort: args.roomsPort,
+    brokerPullPort: args.brokerPullPort,
+    brokerPubPort: args.brokerPubPort,
+    dataDir: path.resolve(args.dataDir),
+    logLevel: args.logLevel,
+    logFormat: args.logFormat ?? defaultLogFormat(),
+  };
+}
+
+/** The environment that hands a configuration to a child process (the supervisor's children). */
+export function commonConfigToEnv(config: CommonConfig): Record<string, string> {
+  return {
+    THISCORD_HOST: config.host,
+    THISCORD_HUB_PORT: String(config.hubPort),
+    THISCORD_ROOMS_PORT: String(config.roomsPort),
+    THISCORD_BROKER_PULL_PORT: String(config.brokerPullPort),
+    THISCORD_BROKER_PUB_PORT: String(config.brokerPubPort),
+    THISCORD_DATA_DIR: config.dataDir,
+    THISCORD_LOG_LEVEL: config.logLevel,
+    THISCORD_LOG_FORMAT: config.logFormat,
+  };
+}
+
+export function brokerPullEndpoint(config: Pick<CommonConfig, 'host' | 'brokerPullPort'>): string {
+  return `tcp://${config.host}:${config.brokerPullPort}`;
+}
+
+export function brokerPubEndpoint(config: Pick<CommonConfig, 'host' | 'brokerPubPort'>): string {
+  return `tcp://${config.host}:${config.brokerPubPort}`;
+}

@@ -1,0 +1,72 @@
+import type { ArgumentsCamelCase, CommandModule } from 'yargs';
+import { commonConfigFrom, commonOptions, type CommonArgs } from '../config/options.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import type { RunningService, ServiceDefinition } from './definition.js';
+import { StartupError } from './startup-error.js';
+
+/** Past this a stopping service exits anyway: the supervisor's own grace period is longer. */
+const STOP_DEADLINE_MS = 3000;
+
+/** `serve <name>` for the thiscord CLI and `$0` for the standalone entry share this command. */
+export function serviceCommand(definition: ServiceDefinition, command: string = definition.name): CommandModule {
+  return {
+    command,
+    describe: definition.describe,
+    builder: (yargs) => yargs.options({ ...commonOptions, ...definition.options }),
+    handler: (args) => runService(definition, args),
+  };
+}
+
+/**
+ * Runs a service in the foreground until SIGTERM or SIGINT, or until the supervisor that started
+ * it goes away (its IPC channel disconnects), so that no service outlives a killed supervisor.
+ */
+export async function runService(definition: ServiceDefinition, args: ArgumentsCamelCase): Promise<void> {
+  const config = commonConfigFrom(args as unknown as CommonArgs);
+  const logger = createLogger({ service: definition.name, level: config.logLevel, format: config.logFormat });
+  let running: RunningService;
+  try {
+    running = await definition.start({ config, args, logger });
+  } catch (error) {
+    reportFatal(logger, 'failed to start', error);
+    process.exit(1);
+  }
+  process.on('uncaughtException', (error) => {
+    reportFatal(logger, 'crashed', error);
+    process.exit(1);
+  });
+  let stopping = false;
+  const stop = (reason: string): void => {
+    if (stopping) {
+      logger.warn({ reason }, 'second stop request; exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ reason }, 'stopping');
+    setTimeout(() => {
+      logger.error({ deadline_ms: STOP_DEADLINE_MS }, 'did not stop in time; exiting');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    running.stop(reason).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        reportFatal(logger, 'failed to stop cleanly', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  if (process.send) process.on('disconnect', () => stop('supervisor gone'));
+}
+
+function reportFatal(logger: Logger, what: string, error: unknown): void {
+  if (error instanceof StartupError) {
+    logger.fatal({ code: error.code }, error.message);
+  } else {
+    logger.fatal({ err: error }, `${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

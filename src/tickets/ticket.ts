@@ -1,0 +1,57 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * A ticket admits one user to one room of the hub until it expires. The room service signs it and
+ * the hub checks it locally with the same secret, so the hub never calls the room service back.
+ *
+ * Format: `base64url(JSON claims) + "." + base64url(HMAC-SHA256(secret, first part))`.
+ */
+export interface TicketClaims {
+  /** User name as the user spelt it. */
+  user: string;
+  /** Room name as its creator spelt it. */
+  room: string;
+  /** Issued at, ms since the epoch; revocations (kick) name an instant and refuse tickets issued before it. */
+  iat: number;
+  /** Expires at, ms since the epoch. */
+  exp: number;
+}
+
+export const DEFAULT_TICKET_TTL_MS = 12 * 60 * 60 * 1000;
+/** Far above any real ticket; stops a hostile client from making us hash megabytes. */
+export const MAX_TICKET_LENGTH = 1024;
+
+export type TicketCheck =
+  | { ok: true; claims: TicketClaims }
+  | { ok: false; reason: 'bad_ticket' | 'ticket_expired' };
+
+function mac(secret: Buffer, body: string): Buffer {
+  return createHmac('sha256', secret).update(body).digest();
+}
+
+export function signTicket(secret: Buffer, claims: TicketClaims): string {
+  const body = Buffer.from(JSON.stringify({ u: claims.user, r: claims.room, iat: claims.iat, exp: claims.exp })).toString('base64url');
+  return `${body}.${mac(secret, body).toString('base64url')}`;
+}
+
+export function verifyTicket(secret: Buffer, token: unknown, now: number = Date.now()): TicketCheck {
+  if (typeof token !== 'string' || token.length > MAX_TICKET_LENGTH) return { ok: false, reason: 'bad_ticket' };
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot !== token.lastIndexOf('.')) return { ok: false, reason: 'bad_ticket' };
+  const body = token.slice(0, dot);
+  const given = Buffer.from(token.slice(dot + 1), 'base64url');
+  const expected = mac(secret, body);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_ticket' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'bad_ticket' };
+  }
+  const { u, r, iat, exp } = (raw ?? {}) as Record<string, unknown>;
+  if (typeof u !== 'string' || typeof r !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') {
+    return { ok: false, reason: 'bad_ticket' };
+  }
+  if (exp <= now) return { ok: false, reason: 'ticket_expired' };
+  return { ok: true, claims: { user: u, room: r, iat, exp } };
+}

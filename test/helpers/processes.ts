@@ -1,0 +1,152 @@
+import { execa, type ResultPromise } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+import { freePorts } from './ports.js';
+import { waitFor } from './wait.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+export const serviceEntry = (name: string): string => path.join(ROOT, `dist/services/${name}/main.js`);
+
+/** One parsed JSON log record, or the raw line when it is not JSON. */
+export type LogLine = Record<string, unknown> & { raw: string };
+
+/** A child process under test: its output, collected line by line, and ways to wait on it. */
+export class TestProcess {
+  readonly lines: LogLine[] = [];
+  readonly stderrLines: string[] = [];
+  exit: { code: number | undefined; signal: string | undefined } | null = null;
+  readonly exited: Promise<void>;
+
+  constructor(readonly name: string, readonly child: ResultPromise) {
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.setEncoding('utf8');
+    let pending = '';
+    child.stdout?.on('data', (chunk: string) => {
+      pending += chunk;
+      const parts = pending.split('\n');
+      pending = parts.pop() ?? '';
+      for (const raw of parts) this.lines.push(parseLine(raw));
+    });
+    let pendingErr = '';
+    child.stderr?.on('data', (chunk: string) => {
+      pendingErr += chunk;
+      const parts = pendingErr.split('\n');
+      pendingErr = parts.pop() ?? '';
+      this.stderrLines.push(...parts);
+    });
+    this.exited = child.then(
+      (result) => void (this.exit = { code: result.exitCode, signal: result.signal }),
+      (error: { exitCode?: number; signal?: string }) => void (this.exit = { code: error.exitCode, signal: error.signal }),
+    );
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get output(): string {
+    return [...this.lines.map((line) => line.raw), ...this.stderrLines].join('\n');
+  }
+
+  /** Waits for a stdout line (parsed when JSON) that satisfies `match`. */
+  waitForLine(what: string, match: (line: LogLine) => boolean, timeoutMs = 10_000, from = 0): Promise<LogLine> {
+    return waitFor(`${this.name}: ${what}\n--- output so far ---\n${this.output.slice(-3000)}`, () => {
+      if (this.exit && !this.lines.slice(from).some(match)) throw new Error(`${this.name} exited (${JSON.stringify(this.exit)}) before ${what}\n${this.output.slice(-3000)}`);
+      return this.lines.slice(from).find(match);
+    }, { timeoutMs });
+  }
+
+  async waitForExit(timeoutMs = 10_000): Promise<{ code: number | undefined; signal: string | undefined }> {
+    await waitFor(`${this.name} to exit`, () => this.exit !== null, { timeoutMs });
+    return this.exit!;
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGTERM'): void {
+    if (!this.exit) this.child.kill(signal);
+  }
+}
+
+function parseLine(raw: string): LogLine {
+  if (raw.startsWith('{')) {
+    try {
+      return { ...(JSON.parse(raw) as Record<string, unknown>), raw };
+    } catch {
+      // not JSON after all: keep it raw
+    }
+  }
+  return { raw };
+}
+
+const started = new Set<TestProcess>();
+
+/** Starts a process that is killed after the test file, whatever happens. */
+export function startProcess(name: string, file: string, args: string[] = [], env: Record<string, string> = {}, options: { ipc?: boolean; input?: boolean } = {}): TestProcess {
+  const child = execa('node', [file, ...args], {
+    env: { ...env, FORCE_COLOR: '0' },
+    extendEnv: true,
+    reject: false,
+    buffer: false,
+    stdin: options.input ? 'pipe' : 'ignore',
+    ipc: options.ipc ?? false,
+    cleanup: true,
+    cwd: ROOT,
+  });
+  const proc = new TestProcess(name, child);
+  started.add(proc);
+  void proc.exited.then(() => started.delete(proc));
+  return proc;
+}
+
+afterAll(async () => {
+  for (const proc of started) proc.kill('SIGKILL');
+  await Promise.all([...started].map((proc) => proc.exited));
+});
+
+/** Ports and a data dir of one test stack, never the defaults, so tests and a running stack coexist. */
+export interface StackEnv {
+  hubPort: number;
+  roomsPort: number;
+  brokerPullPort: number;
+  brokerPubPort: number;
+  dataDir: string;
+  env: Record<string, string>;
+  cleanup(): void;
+}
+
+export async function makeStackEnv(): Promise<StackEnv> {
+  const [hubPort, roomsPort, brokerPullPort, brokerPubPort] = (await freePorts(4)) as [number, number, number, number];
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-test-'));
+  const env = {
+    THISCORD_HOST: '127.0.0.1',
+    THISCORD_HUB_PORT: String(hubPort),
+    THISCORD_ROOMS_PORT: String(roomsPort),
+    THISCORD_BROKER_PULL_PORT: String(brokerPullPort),
+    THISCORD_BROKER_PUB_PORT: String(brokerPubPort),
+    THISCORD_DATA_DIR: dataDir,
+    THISCORD_LOG_FORMAT: 'json',
+    THISCORD_LOG_LEVEL: 'info',
+  };
+  return { hubPort, roomsPort, brokerPullPort, brokerPubPort, dataDir, env, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/** Starts `dist/services/<name>/main.js` with the stack's env and waits for its `ready` log record. */
+export async function startService(name: 'broker' | 'rooms' | 'hub', stack: StackEnv, args: string[] = [], env: Record<string, string> = {}): Promise<TestProcess> {
+  const proc = startProcess(name, serviceEntry(name), args, { ...stack.env, ...env });
+  await proc.waitForLine('ready', (line) => line.ready === true);
+  return proc;
+}
+
+/** Runs the thiscord CLI to completion. */
+export async function runCli(args: string[], env: Record<string, string>, options: { input?: string; timeoutMs?: number } = {}) {
+  return execa('node', [CLI, ...args], {
+    env: { ...env, FORCE_COLOR: '0' },
+    reject: false,
+    input: options.input,
+    timeout: options.timeoutMs ?? 15_000,
+    cwd: ROOT,
+  });
+}

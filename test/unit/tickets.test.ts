@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadTicketSecret } from '../../src/tickets/secret.js';
+import { signTicket, verifyTicket } from '../../src/tickets/ticket.js';
+
+const secret = Buffer.from('a'.repeat(64));
+const claims = { user: 'alice', room: 'study', iat: 1000, exp: 10_000 };
+
+describe('tickets', () => {
+  it('verifies a ticket it signed and returns its claims', () => {
+    expect(verifyTicket(secret, signTicket(secret, claims), 5000)).toEqual({ ok: true, claims });
+  });
+
+  it('refuses an expired ticket as expired', () => {
+    expect(verifyTicket(secret, signTicket(secret, claims), 10_000)).toEqual({ ok: false, reason: 'ticket_expired' });
+  });
+
+  it('refuses a ticket signed with another secret, a tampered body, and garbage', () => {
+    const other = signTicket(Buffer.from('b'.repeat(64)), claims);
+    expect(verifyTicket(secret, other, 5000)).toEqual({ ok: false, reason: 'bad_ticket' });
+    const [body, sig] = signTicket(secret, claims).split('.') as [string, string];
+    const forged = Buffer.from(JSON.stringify({ u: 'mallory', r: 'study', iat: 1000, exp: 10_000 })).toString('base64url');
+    expect(verifyTicket(secret, `${forged}.${sig}`, 5000)).toEqual({ ok: false, reason: 'bad_ticket' });
+    expect(verifyTicket(secret, `${body}`, 5000)).toEqual({ ok: false, reason: 'bad_ticket' });
+    expect(verifyTicket(secret, 42, 5000)).toEqual({ ok: false, reason: 'bad_ticket' });
+    expect(verifyTicket(secret, 'x'.repeat(5000), 5000)).toEqual({ ok: false, reason: 'bad_ticket' });
+  });
+
+  it('creates one secret file with mode 0600 and reuses it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-secret-'));
+    const first = loadTicketSecret(dir, {});
+    expect(loadTicketSecret(dir, {})).toEqual(first);
+    expect(statSync(path.join(dir, 'ticket-secret')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path.join(dir, 'ticket-secret'), 'utf8').trim()).toBe(first.toString('utf8'));
+  });
+
+  it('prefers THISCORD_SECRET', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-secret-'));
+    expect(loadTicketSecret(dir, { THISCORD_SECRET: 'from-env' }).toString()).toBe('from-env');
+  });
+});
