@@ -83,7 +83,6 @@ export class EventPublisher {
     if (this.closed) return;
     this.closed = true;
     await this.pumping;
-    this.socket.events.close();
     this.socket.close();
   }
 
