@@ -96,7 +96,7 @@ export class Broker {
       }
       if (this.sideSend) await this.sideSend;
       this.loopSending = true;
-      await this.pub.send([decoded.topic, decoded.payloadJson]);
+      await this.pub.send([decoded.topicFrame, decoded.payloadFrame]);
       this.published++;
       if (this.pendingSide) {
         const side = this.pendingSide;

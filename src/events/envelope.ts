@@ -12,23 +12,83 @@ export function encodeEnvelope(topic: string, payload: unknown): string {
 }
 
 export type DecodedEnvelope =
-  | { ok: true; topic: string; payloadJson: string }
+  | { ok: true; topic: string; topicFrame: Uint8Array | string; payloadFrame: Uint8Array | string }
   | { ok: false; reason: DropReason };
 
-/** Validates one PUSHed frame. Never throws: every failure is a drop reason the broker counts. */
+/**
+ * Validates one PUSHed frame. Never throws: every failure is a drop reason the broker counts.
+ * The frames to publish are views into the received frame when the envelope has the canonical
+ * shape `{"topic":"…","payload":…}` (what every publisher here and the seed's produce), which
+ * saves re-encoding on the broker's hot path; any other valid shape is re-serialised.
+ */
 export function decodeEnvelope(frame: Uint8Array, maxBytes: number = DEFAULT_MAX_EVENT_BYTES): DecodedEnvelope {
   if (frame.byteLength > maxBytes) return { ok: false, reason: 'too_large' };
   if (!isUtf8(frame)) return { ok: false, reason: 'bad_utf8' };
+  const bytes = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('utf8'));
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
     return { ok: false, reason: 'bad_json' };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'bad_json' };
   const { topic, payload } = parsed as { topic?: unknown; payload?: unknown };
   if (typeof topic !== 'string' || topic.length === 0) return { ok: false, reason: 'no_topic' };
-  return { ok: true, topic, payloadJson: JSON.stringify(payload ?? null) };
+  const views = canonicalViews(bytes);
+  if (views) return { ok: true, topic, topicFrame: views.topic, payloadFrame: views.payload };
+  return { ok: true, topic, topicFrame: topic, payloadFrame: JSON.stringify(payload ?? null) };
+}
+
+const OPEN = Buffer.from('{"topic":"');
+const PAYLOAD_KEY = Buffer.from(',"payload":');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * For a frame already known to be valid JSON, finds the topic's and the payload's bytes when the
+ * frame is exactly `{"topic":"<no escapes>","payload":<value>}` (whitespace after the value
+ * allowed). Returns undefined for any other layout (escapes, other keys, duplicates, other order).
+ */
+function canonicalViews(bytes: Buffer): { topic: Buffer; payload: Buffer } | undefined {
+  if (bytes.compare(OPEN, 0, OPEN.length, 0, OPEN.length) !== 0) return undefined;
+  const topicEnd = bytes.indexOf(QUOTE, OPEN.length);
+  if (topicEnd < 0 || bytes.subarray(OPEN.length, topicEnd).includes(BACKSLASH)) return undefined;
+  const valueStart = topicEnd + 1 + PAYLOAD_KEY.length;
+  if (valueStart >= bytes.length) return undefined;
+  if (bytes.compare(PAYLOAD_KEY, 0, PAYLOAD_KEY.length, topicEnd + 1, valueStart) !== 0) return undefined;
+  const valueEnd = endOfValue(bytes, valueStart);
+  let close = valueEnd;
+  while (close < bytes.length && isSpace(bytes[close]!)) close++;
+  if (close !== bytes.length - 1 || bytes[close] !== 0x7d) return undefined;
+  return { topic: bytes.subarray(OPEN.length, topicEnd), payload: bytes.subarray(valueStart, valueEnd) };
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/** Index just past the JSON value starting at `start` (input already validated by JSON.parse). */
+function endOfValue(bytes: Buffer, start: number): number {
+  let i = start;
+  while (i < bytes.length && isSpace(bytes[i]!)) i++;
+  let depth = 0;
+  let inString = false;
+  for (; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) {
+        inString = false;
+        if (depth === 0) return i + 1;
+      }
+    } else if (byte === QUOTE) inString = true;
+    else if (byte === 0x7b || byte === 0x5b) depth++;
+    else if (byte === 0x7d || byte === 0x5d) {
+      if (depth === 0) return i;
+      if (--depth === 0) return i + 1;
+    } else if (depth === 0 && (byte === 0x2c || isSpace(byte))) return i;
+  }
+  return i;
 }
 
 /** A subscriber's view of one PUBlished message. */

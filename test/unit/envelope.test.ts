@@ -4,15 +4,40 @@ import { topicOf } from '../../src/events/topics.js';
 import { makeEvent } from '../../src/events/types.js';
 
 const frame = (text: string): Buffer => Buffer.from(text, 'utf8');
+const asText = (part: Uint8Array | string): string => (typeof part === 'string' ? part : Buffer.from(part).toString('utf8'));
+
+/** What the broker would publish for a frame: [topic, payload JSON] as text. */
+function published(text: string): [string, string] | string {
+  const decoded = decodeEnvelope(frame(text));
+  return decoded.ok ? [asText(decoded.topicFrame), asText(decoded.payloadFrame)] : decoded.reason;
+}
 
 describe('event envelope', () => {
   it('decodes the seed wire format into topic and payload JSON', () => {
-    const decoded = decodeEnvelope(frame(encodeEnvelope('room/general', { type: 'note', text: 'hi' })));
-    expect(decoded).toEqual({ ok: true, topic: 'room/general', payloadJson: '{"type":"note","text":"hi"}' });
+    expect(published(encodeEnvelope('room/general', { type: 'note', text: 'hi' }))).toEqual(['room/general', '{"type":"note","text":"hi"}']);
   });
 
   it('publishes a missing payload as null', () => {
-    expect(decodeEnvelope(frame('{"topic":"room/x"}'))).toEqual({ ok: true, topic: 'room/x', payloadJson: 'null' });
+    expect(published('{"topic":"room/x"}')).toEqual(['room/x', 'null']);
+  });
+
+  it.each([
+    ['nested payloads with brackets inside strings', '{"topic":"room/a","payload":{"t":"}]\\"{","n":[1,{"x":[]}]}}'],
+    ['escaped topics', '{"topic":"room\\/a\\u00e9","payload":1}'],
+    ['non-ASCII text', '{"topic":"room/é","payload":"naïve ☃"}'],
+    ['primitive payloads', '{"topic":"room/a","payload":-1.5e3}'],
+    ['string payloads', '{"topic":"room/a","payload":"a,b}"}'],
+    ['whitespace between tokens', '{ "topic" : "room/a" , "payload" : [ 1 , 2 ] }'],
+    ['whitespace before the closing brace', '{"topic":"room/a","payload":{"a":1}  }'],
+    ['keys in the other order', '{"payload":{"a":1},"topic":"room/a"}'],
+    ['extra keys after the payload', '{"topic":"room/a","payload":{"a":1},"extra":true}'],
+    ['a duplicate payload key', '{"topic":"room/a","payload":1,"payload":{"b":2}}'],
+    ['a duplicate topic key', '{"topic":"room/a","topic":"room/b","payload":3}'],
+  ])('publishes exactly the parsed topic and payload for %s', (_name, text) => {
+    const parsed = JSON.parse(text) as { topic: string; payload: unknown };
+    const result = published(text);
+    expect(result).toEqual([parsed.topic, expect.any(String)]);
+    expect(JSON.parse((result as [string, string])[1])).toEqual(parsed.payload);
   });
 
   it.each([

@@ -1,0 +1,148 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pull, Subscriber } from 'zeromq';
+import { freePorts } from '../ports.js';
+import { median, runStandalone, type BenchFigure } from '../report.js';
+
+/**
+ * 200,000 events of ~100-byte payload from one publisher to one prefix subscriber, through the real
+ * broker process and through a raw PULL→PUB forwarder (the ceiling), alternately, in the same run.
+ * The publisher is its own process; this process only counts frames, so neither driver side is
+ * the bottleneck (checked by the "driver alone" figure: publisher straight into a PULL sink).
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(here, '../..');
+const EVENTS = Number(process.env.BENCH_BROKER_EVENTS ?? 200_000);
+const ROUNDS = Number(process.env.BENCH_BROKER_ROUNDS ?? 3);
+const IDLE_END_MS = 2000;
+
+type Path = 'broker' | 'raw' | 'direct';
+interface Trial {
+  rate: number;
+  received: number;
+}
+
+function waitForMessage(child: ChildProcess, match: (message: unknown) => boolean, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('bench child did not answer in time')), timeoutMs);
+    child.on('message', (message) => {
+      if (match(message)) {
+        clearTimeout(timer);
+        resolve(message);
+      }
+    });
+  });
+}
+
+async function startForwarder(kind: 'broker' | 'raw', pullPort: number, pubPort: number): Promise<ChildProcess> {
+  if (kind === 'raw') {
+    const child = fork(path.join(here, 'raw-forwarder.js'), [String(pullPort), String(pubPort)], { stdio: 'ignore' });
+    await waitForMessage(child, (m) => m === 'ready', 10_000);
+    return child;
+  }
+  const child = spawn(process.execPath, [path.join(dist, 'services/broker/main.js'), '--stats-interval', '0', '--log-level', 'info'], {
+    env: { ...process.env, THISCORD_BROKER_PULL_PORT: String(pullPort), THISCORD_BROKER_PUB_PORT: String(pubPort), THISCORD_LOG_FORMAT: 'json' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('broker did not become ready')), 10_000);
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      if (buffered.includes('"ready":true')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return child;
+}
+
+async function trial(kind: Path): Promise<Trial> {
+  const [pullPort, pubPort] = (await freePorts(2)) as [number, number];
+  const forwarder = kind === 'direct' ? null : await startForwarder(kind, pullPort, pubPort);
+  // Real events are told apart from warm-up frames by one byte or one length, to keep counting cheap.
+  let socket: Subscriber | Pull;
+  let isReal: (frames: Buffer[]) => boolean;
+  if (kind === 'direct') {
+    socket = new Pull({ receiveHighWaterMark: 100_000 });
+    await socket.bind(`tcp://127.0.0.1:${pullPort}`);
+    isReal = (frames) => frames[0]![20] !== 0x2d; // '{"topic":"room/bench-warmup"' has '-' at offset 20
+  } else {
+    const sub = new Subscriber({ receiveHighWaterMark: 100_000 });
+    sub.connect(`tcp://127.0.0.1:${pubPort}`);
+    if (kind === 'broker') {
+      sub.subscribe('room/bench');
+      isReal = (frames) => frames[0]!.length === 10;
+    } else {
+      sub.subscribe('raw/bench');
+      isReal = (frames) => frames[1]![20] !== 0x2d;
+    }
+    socket = sub;
+  }
+  const publisher = fork(path.join(here, 'publisher-driver.js'), [String(pullPort), String(EVENTS)], { stdio: 'ignore' });
+  let received = 0;
+  let first = 0;
+  let last = 0;
+  let warm = false;
+  let idle: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => {
+    const arm = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(resolve, IDLE_END_MS);
+    };
+    void (async () => {
+      for await (const frames of socket) {
+        if (!isReal(frames)) {
+          if (!warm) {
+            warm = true;
+            publisher.send('go');
+            arm();
+          }
+          continue;
+        }
+        if (received === 0) first = performance.now();
+        received++;
+        last = performance.now();
+        if (received === EVENTS) break;
+        if ((received & 4095) === 0) arm();
+      }
+      resolve();
+    })();
+  });
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+  clearTimeout(idle);
+  socket.close();
+  publisher.kill('SIGKILL');
+  forwarder?.kill('SIGTERM');
+  await new Promise((resolve) => (forwarder ? forwarder.once('exit', resolve) : resolve(undefined)));
+  const seconds = (last - first) / 1000;
+  return { rate: seconds > 0 ? received / seconds : 0, received };
+}
+
+export async function run(): Promise<BenchFigure[]> {
+  const driver = await trial('direct');
+  const raw: Trial[] = [];
+  const broker: Trial[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    raw.push(await trial('raw'));
+    broker.push(await trial('broker'));
+  }
+  const rawRate = median(raw.map((t) => t.rate));
+  const brokerRate = median(broker.map((t) => t.rate));
+  const lost = Math.max(...broker.map((t) => EVENTS - t.received));
+  const ratio = (brokerRate / rawRate) * 100;
+  return [
+    { figure: 'broker: driver alone (publisher → PULL sink)', value: driver.rate, unit: 'events/s', target: 'above the raw forwarder', pass: driver.rate > rawRate },
+    { figure: `raw PULL→PUB forwarder, median of ${ROUNDS}`, value: rawRate, unit: 'events/s', target: 'ceiling (reference)', pass: raw.every((t) => t.received === EVENTS) },
+    { figure: `broker end to end, median of ${ROUNDS}`, value: brokerRate, unit: 'events/s', target: '>= 90% of raw', pass: ratio >= 90 },
+    { figure: 'broker / raw forwarder', value: ratio, unit: '%', target: '>= 90 %', pass: ratio >= 90 },
+    { figure: `broker events lost (worst of ${ROUNDS} × ${EVENTS.toLocaleString('en-US')})`, value: lost, unit: 'events', target: '0', pass: lost === 0 },
+  ];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await runStandalone('Event broker', run);
+  process.exit(0);
+}
