@@ -14,7 +14,7 @@ import { median, runStandalone, type BenchFigure } from '../report.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../..');
 const EVENTS = Number(process.env.BENCH_BROKER_EVENTS ?? 200_000);
-const ROUNDS = Number(process.env.BENCH_BROKER_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_BROKER_ROUNDS ?? 5);
 const IDLE_END_MS = 2000;
 
 type Path = 'broker' | 'raw' | 'direct';
@@ -125,20 +125,26 @@ export async function run(): Promise<BenchFigure[]> {
   const driver = await trial('direct');
   const raw: Trial[] = [];
   const broker: Trial[] = [];
+  // Alternate which goes first so that drift in machine load does not favour either.
   for (let round = 0; round < ROUNDS; round++) {
-    raw.push(await trial('raw'));
-    broker.push(await trial('broker'));
+    if (round % 2 === 0) {
+      raw.push(await trial('raw'));
+      broker.push(await trial('broker'));
+    } else {
+      broker.push(await trial('broker'));
+      raw.push(await trial('raw'));
+    }
   }
   const rawRate = median(raw.map((t) => t.rate));
   const brokerRate = median(broker.map((t) => t.rate));
   const lost = Math.max(...broker.map((t) => EVENTS - t.received));
   const ratio = (brokerRate / rawRate) * 100;
   return [
-    { figure: 'broker: driver alone (publisher → PULL sink)', value: driver.rate, unit: 'events/s', target: 'above the raw forwarder', pass: driver.rate > rawRate },
-    { figure: `raw PULL→PUB forwarder, median of ${ROUNDS}`, value: rawRate, unit: 'events/s', target: 'ceiling (reference)', pass: raw.every((t) => t.received === EVENTS) },
-    { figure: `broker end to end, median of ${ROUNDS}`, value: brokerRate, unit: 'events/s', target: '>= 90% of raw', pass: ratio >= 90 },
+    { figure: 'driver alone (publisher → PULL sink)', value: driver.rate, unit: 'events/s', target: 'above the raw forwarder', pass: driver.rate > rawRate },
+    { figure: `raw PULL→PUB forwarder (ceiling), median of ${ROUNDS}`, value: rawRate, unit: 'events/s', target: 'reference, no loss', pass: raw.every((t) => t.received === EVENTS) },
+    { figure: `through the broker, median of ${ROUNDS}`, value: brokerRate, unit: 'events/s', target: '>= 90 % of the ceiling', pass: ratio >= 90 },
     { figure: 'broker / raw forwarder', value: ratio, unit: '%', target: '>= 90 %', pass: ratio >= 90 },
-    { figure: `broker events lost (worst of ${ROUNDS} × ${EVENTS.toLocaleString('en-US')})`, value: lost, unit: 'events', target: '0', pass: lost === 0 },
+    { figure: `events lost through the broker (worst of ${ROUNDS} × ${EVENTS.toLocaleString('en-US')})`, value: lost, unit: 'events', target: '0', pass: lost === 0 },
   ];
 }
 
