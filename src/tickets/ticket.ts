@@ -23,7 +23,9 @@ export const MAX_TICKET_LENGTH = 1024;
 
 export type TicketCheck =
   | { ok: true; claims: TicketClaims }
-  | { ok: false; reason: 'bad_ticket' | 'ticket_expired' };
+  | { ok: false; reason: 'bad_ticket' }
+  /** Genuine but past its expiry: the claims still prove who held it (the room service renews on it). */
+  | { ok: false; reason: 'ticket_expired'; claims: TicketClaims };
 
 function mac(secret: Buffer, body: string): Buffer {
   return createHmac('sha256', secret).update(body).digest();
@@ -52,6 +54,7 @@ export function verifyTicket(secret: Buffer, token: unknown, now: number = Date.
   if (typeof u !== 'string' || typeof r !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') {
     return { ok: false, reason: 'bad_ticket' };
   }
-  if (exp <= now) return { ok: false, reason: 'ticket_expired' };
-  return { ok: true, claims: { user: u, room: r, iat, exp } };
+  const claims = { user: u, room: r, iat, exp };
+  if (exp <= now) return { ok: false, reason: 'ticket_expired', claims };
+  return { ok: true, claims };
 }

@@ -14,7 +14,7 @@ describe('tickets', () => {
   });
 
   it('refuses an expired ticket as expired', () => {
-    expect(verifyTicket(secret, signTicket(secret, claims), 10_000)).toEqual({ ok: false, reason: 'ticket_expired' });
+    expect(verifyTicket(secret, signTicket(secret, claims), 10_000)).toEqual({ ok: false, reason: 'ticket_expired', claims });
   });
 
   it('refuses a ticket signed with another secret, a tampered body, and garbage', () => {

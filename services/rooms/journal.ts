@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, ftruncateSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Durable storage for the room service: an append-only journal of changes plus a snapshot.
+ *
+ * Each journal line is `<checksum> <json>\n`, written and fdatasync'd before the change is
+ * acknowledged, so a kill -9 at any instant loses nothing acknowledged. A torn last line (the
+ * process died mid-write) fails its checksum and is cut off on the next start. Compaction writes
+ * the whole state to a snapshot (temp file, fsync, rename, fsync of the directory), then starts an
+ * empty journal; records carry sequence numbers so that a crash between the two steps replays
+ * nothing twice.
+ */
+export interface JournalRecord<C> {
+  seq: number;
+  change: C;
+}
+
+interface Snapshot<S> {
+  seq: number;
+  state: S;
+}
+
+export interface Recovered<S, C> {
+  snapshot: S | undefined;
+  changes: C[];
+  /** Bytes of torn or corrupt tail that were cut off. */
+  discardedBytes: number;
+}
+
+const JOURNAL = 'rooms.journal';
+const SNAPSHOT = 'rooms.snapshot';
+
+function checksum(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+function fsyncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `text` to `file` so that a reader sees either the old content or all of the new. */
+export function writeFileAtomic(file: string, text: string, mode = 0o600): void {
+  const draft = `${file}.${process.pid}.tmp`;
+  const fd = openSync(draft, 'w', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(draft, file);
+  fsyncDirectory(path.dirname(file));
+}
+
+export class Journal<S, C> {
+  private fd: number | null = null;
+  private seq = 0;
+  private recordsSinceSnapshot = 0;
+
+  constructor(private readonly dir: string) {}
+
+  get size(): number {
+    return this.recordsSinceSnapshot;
+  }
+
+  /** Reads the snapshot and every intact journal record after it, and opens the journal for appends. */
+  open(): Recovered<S, C> {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const snapshotFile = path.join(this.dir, SNAPSHOT);
+    let snapshot: Snapshot<S> | undefined;
+    if (existsSync(snapshotFile)) {
+      const text = readFileSync(snapshotFile, 'utf8');
+      const space = text.indexOf(' ');
+      const body = text.slice(space + 1);
+      if (space < 0 || checksum(body) !== text.slice(0, space)) {
+        throw new Error(`room snapshot ${snapshotFile} is corrupt; restore it from a backup or move it aside to start empty`);
+      }
+      snapshot = JSON.parse(body) as Snapshot<S>;
+      this.seq = snapshot.seq;
+    }
+    const journalFile = path.join(this.dir, JOURNAL);
+    const changes: C[] = [];
+    let goodBytes = 0;
+    let totalBytes = 0;
+    if (existsSync(journalFile)) {
+      const data = readFileSync(journalFile);
+      totalBytes = data.length;
+      let start = 0;
+      for (let end = data.indexOf(0x0a, start); end >= 0; end = data.indexOf(0x0a, start)) {
+        const line = data.subarray(start, end).toString('utf8');
+        const space = line.indexOf(' ');
+        const body = line.slice(space + 1);
+        if (space < 0 || checksum(body) !== line.slice(0, space)) break;
+        const record = JSON.parse(body) as JournalRecord<C>;
+        if (record.seq > this.seq) {
+          changes.push(record.change);
+          this.seq = record.seq;
+          this.recordsSinceSnapshot++;
+        }
+        start = end + 1;
+        goodBytes = start;
+      }
+    }
+    this.fd = openSync(journalFile, 'a', 0o600);
+    if (goodBytes < totalBytes) {
+      ftruncateSync(this.fd, goodBytes);
+      fsyncSync(this.fd);
+    }
+    return { snapshot: snapshot?.state, changes, discardedBytes: totalBytes - goodBytes };
+  }
+
+  /** Appends one change and makes it durable before returning. */
+  append(change: C): void {
+    if (this.fd === null) throw new Error('journal is not open');
+    const body = JSON.stringify({ seq: this.seq + 1, change } satisfies JournalRecord<C>);
+    writeSync(this.fd, `${checksum(body)} ${body}\n`);
+    fsyncSync(this.fd);
+    this.seq++;
+    this.recordsSinceSnapshot++;
+  }
+
+  /** Replaces snapshot + journal by a snapshot of `state`, which must include every appended change. */
+  compact(state: S): void {
+    if (this.fd === null) throw new Error('journal is not open');
+    const body = JSON.stringify({ seq: this.seq, state } satisfies Snapshot<S>);
+    writeFileAtomic(path.join(this.dir, SNAPSHOT), `${checksum(body)} ${body}`);
+    ftruncateSync(this.fd, 0);
+    fsyncSync(this.fd);
+    this.recordsSinceSnapshot = 0;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}

@@ -1,0 +1,4 @@
+import { serviceMain } from '../../src/service/main.js';
+import { roomsService } from './service.js';
+
+await serviceMain(roomsService);
