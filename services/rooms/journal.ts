@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '../../src/storage/write-file-atomic.js';
 import path from 'node:path';
 
 /**
@@ -34,29 +35,6 @@ const SNAPSHOT = 'rooms.snapshot';
 
 function checksum(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
-}
-
-function fsyncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Writes `text` to `file` so that a reader sees either the old content or all of the new. */
-export function writeFileAtomic(file: string, text: string, mode = 0o600): void {
-  const draft = `${file}.${process.pid}.tmp`;
-  const fd = openSync(draft, 'w', mode);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(draft, file);
-  fsyncDirectory(path.dirname(file));
 }
 
 export class Journal<S, C> {

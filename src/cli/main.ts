@@ -4,17 +4,18 @@ import { hideBin } from 'yargs/helpers';
 import { commonOptions } from '../config/options.js';
 import { failWithSentence } from './cli-error.js';
 import { publishCommand } from './commands/publish.js';
+import { roomsCommand } from './commands/rooms.js';
 import { serveCommand } from './commands/serve.js';
 import { subscribeCommand } from './commands/subscribe.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('thiscord')
   .usage('$0 <command> [options]\n\nA small, self-hostable chat system. Every flag can also be set as THISCORD_<FLAG>, e.g. THISCORD_HUB_PORT.')
-  .env('THISCORD')
-  .options(commonOptions)
+  .options(commonOptions())
   .command(serveCommand)
   .command(subscribeCommand as never)
   .command(publishCommand as never)
+  .command(roomsCommand as never)
   .demandCommand(1, 'name a command; see --help')
   .strict()
   .help()

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Options } from 'yargs';
-import { parseChoice, parseDurationMs, parseHost, parseInteger, parsePathValue, parsePort } from './validate.js';
+import { envNameOf, parseChoice, parseDurationMs, parseHost, parseInteger, parsePathValue, parsePort } from './validate.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -49,10 +49,23 @@ export function durationOption(flag: string, describe: string, defaultValue: str
 }
 
 /**
- * Flags shared by every command. yargs reads each from `THISCORD_<FLAG>` too (see `withEnv`), and a
- * flag on the command line wins over the environment.
+ * Lets `THISCORD_<FLAG>` set each option: the variable becomes the option's default, so a flag on
+ * the command line still wins, the option's parser validates both (its message names the flag and
+ * the variable), and variables that are not options (THISCORD_SECRET) are never taken for flags.
  */
-export const commonOptions = {
+export function withEnv<T extends Record<string, Options>>(options: T, env: NodeJS.ProcessEnv = process.env): T {
+  const result: Record<string, Options> = {};
+  for (const [flag, option] of Object.entries(options)) {
+    const value = env[envNameOf(flag)];
+    result[flag] = value === undefined || value === '' ? option : { ...option, default: value };
+  }
+  return result as T;
+}
+
+/** Flags shared by every command, each also settable as `THISCORD_<FLAG>`. */
+export const commonOptions = (): typeof baseOptions => withEnv(baseOptions);
+
+const baseOptions = {
   host: validated('address every service binds to and clients connect to', DEFAULTS.host, (v) => parseHost('host', v)),
   'hub-port': portOption('hub-port', 'chat hub TCP port', DEFAULTS.hubPort),
   'rooms-port': portOption('rooms-port', 'room service XML-RPC port', DEFAULTS.roomsPort),

@@ -8,7 +8,6 @@ import { serviceCommand } from './run-service.js';
 export async function serviceMain(definition: ServiceDefinition): Promise<void> {
   await yargs(hideBin(process.argv))
     .scriptName(`thiscord-${definition.name}`)
-    .env('THISCORD')
     .command(serviceCommand(definition, '$0'))
     .strict()
     .help()

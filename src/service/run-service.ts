@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
-import { commonConfigFrom, commonOptions, type CommonArgs } from '../config/options.js';
+import { commonConfigFrom, commonOptions, withEnv, type CommonArgs } from '../config/options.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { RunningService, ServiceDefinition } from './definition.js';
 import { StartupError } from './startup-error.js';
@@ -12,7 +12,7 @@ export function serviceCommand(definition: ServiceDefinition, command: string = 
   return {
     command,
     describe: definition.describe,
-    builder: (yargs) => yargs.options({ ...commonOptions, ...definition.options }),
+    builder: (yargs) => yargs.options({ ...commonOptions(), ...withEnv(definition.options) }),
     handler: (args) => runService(definition, args),
   };
 }

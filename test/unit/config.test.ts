@@ -7,7 +7,7 @@ function parse(argv: string[], env: Record<string, string> = {}): CommonArgs {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    return yargs(argv).env('THISCORD').options(commonOptions).fail((msg, err) => {
+    return yargs(argv).options(commonOptions()).fail((msg, err) => {
       throw err ?? new Error(msg);
     }).parseSync() as unknown as CommonArgs;
   } finally {
@@ -38,6 +38,17 @@ describe('configuration', () => {
   it('rejects a port out of range with a message naming the flag and the variable', () => {
     expect(() => parse(['--hub-port', '70000'])).toThrow(/--hub-port \(or THISCORD_HUB_PORT\) must be a whole number from 1 to 65535; got 70000/);
     expect(() => parse([], { THISCORD_ROOMS_PORT: 'abc' })).toThrow(/--rooms-port/);
+  });
+
+  it('ignores THISCORD_ variables that are not options, such as THISCORD_SECRET', () => {
+    process.env.THISCORD_SECRET = 'not a flag';
+    try {
+      expect(() => yargs([]).options(commonOptions()).strict().fail((msg, err) => {
+        throw err ?? new Error(msg);
+      }).parseSync()).not.toThrow();
+    } finally {
+      delete process.env.THISCORD_SECRET;
+    }
   });
 
   it('rejects an unknown log format or level', () => {

@@ -1,0 +1,81 @@
+import type { Argv, CommandModule } from 'yargs';
+import { commonConfigFrom, withEnv, type CommonArgs } from '../../config/options.js';
+import { parseDurationMs } from '../../config/validate.js';
+import { interactiveAdmin, RoomsAdmin } from '../../clients/rooms/admin.js';
+import { RoomsClient } from '../../clients/rooms/rooms-client.js';
+import { isValidName, NAME_RULE } from '../../protocol/names.js';
+import { CliError } from '../cli-error.js';
+
+interface RoomsArgs extends CommonArgs {
+  user?: string;
+  passphrase?: string;
+  ttl?: string;
+  topic?: string;
+  unlisted?: boolean;
+  json: boolean;
+  name?: string;
+  target?: string;
+}
+
+function adminFor(args: RoomsArgs): { admin: RoomsAdmin; args: RoomsArgs } {
+  const config = commonConfigFrom(args);
+  const client = new RoomsClient({ host: config.host, port: config.roomsPort });
+  return { admin: new RoomsAdmin(client, config.dataDir, (line) => process.stdout.write(`${line}\n`)), args };
+}
+
+function requireUser(args: RoomsArgs): string {
+  if (!args.user) throw new CliError('say who you are with --user <name> (or THISCORD_USER)');
+  if (!isValidName(args.user)) throw new CliError(`--user must be ${NAME_RULE}`);
+  return args.user;
+}
+
+function requireName(value: string | undefined, what: string): string {
+  if (!value || !isValidName(value)) throw new CliError(`${what} must be ${NAME_RULE}; got ${JSON.stringify(value ?? '')}`);
+  return value;
+}
+
+function ttlSeconds(ttl: string | undefined): number | undefined {
+  return ttl === undefined ? undefined : Math.max(1, Math.round(parseDurationMs('ttl', ttl, 1000) / 1000));
+}
+
+const action = (command: string, describe: string, run: (admin: RoomsAdmin, args: RoomsArgs) => Promise<unknown>, positional?: (y: Argv) => Argv): CommandModule<object, RoomsArgs> => ({
+  command,
+  describe,
+  builder: (yargs) => (positional ? positional(yargs as Argv) : yargs) as never,
+  handler: async (argv) => {
+    const { admin, args } = adminFor(argv);
+    await run(admin, args);
+  },
+});
+
+const roomName = (y: Argv): Argv => y.positional('name', { type: 'string', describe: 'room name' });
+
+export const roomsCommand: CommandModule<object, RoomsArgs> = {
+  command: 'rooms',
+  describe: 'manage rooms: list, create, join, info, leave, delete, kick (no action: ask interactively)',
+  builder: (yargs) =>
+    yargs
+      .options(withEnv({ user: { type: 'string', describe: 'who you are (also THISCORD_USER)' } }))
+      .option('passphrase', { type: 'string', describe: 'passphrase of a private room (create: makes it private)' })
+      .option('ttl', { type: 'string', describe: 'create: a temporary room that expires after this long, e.g. 2h or 7d' })
+      .option('topic', { type: 'string', describe: 'create: the room topic' })
+      .option('unlisted', { type: 'boolean', describe: 'create: leave the room out of list_rooms' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the service answer as JSON' })
+      .command(action('list', 'list the rooms', (admin, a) => admin.list(a.json)))
+      .command(action('create <name>', 'create a room you own (and join it)', (admin, a) =>
+        admin.create(requireName(a.name, 'the room name'), requireUser(a), { passphrase: a.passphrase, ttlSeconds: ttlSeconds(a.ttl), topic: a.topic, unlisted: a.unlisted }, a.json), roomName))
+      .command(action('join <name>', 'join a room and keep the ticket for chat', (admin, a) => admin.join(requireName(a.name, 'the room name'), requireUser(a), a.passphrase, a.json), roomName))
+      .command(action('info <name>', 'describe a room', (admin, a) => admin.info(requireName(a.name, 'the room name'), a.user, a.json), roomName))
+      .command(action('leave <name>', 'leave a room', (admin, a) => admin.leave(requireName(a.name, 'the room name'), requireUser(a), a.json), roomName))
+      .command(action('delete <name>', 'delete a room you own', (admin, a) => admin.delete(requireName(a.name, 'the room name'), requireUser(a), a.json), roomName))
+      .command(action('kick <name> <target>', 'remove a user from a room you own, for good', (admin, a) =>
+        admin.kick(requireName(a.name, 'the room name'), requireUser(a), requireName(a.target, 'the user to kick'), a.json),
+      (y) => roomName(y).positional('target', { type: 'string', describe: 'user to kick' })))
+      .example('$0 rooms create study-group --user alice --ttl 7d --passphrase s3cret', 'a private group for a week')
+      .example('$0 rooms join study-group --user bob --passphrase s3cret', '')
+      .example('$0 rooms', 'the interactive flow') as never,
+  handler: async (argv) => {
+    const { admin, args } = adminFor(argv);
+    await interactiveAdmin(admin, { user: args.user, passphrase: args.passphrase });
+  },
+};

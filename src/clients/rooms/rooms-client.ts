@@ -1,0 +1,129 @@
+import xmlrpc from 'xmlrpc';
+
+export interface RoomSummary {
+  name: string;
+  topic: string;
+  members: number;
+  private: boolean;
+  expires_at?: string;
+}
+
+/** What join_room hands a user: enough to connect to the hub. */
+export interface Admission {
+  room: string;
+  user: string;
+  ticket: string;
+  expires_at: string;
+  hub: { host: string; port: number };
+  members: string[];
+}
+
+export interface CreatedRoom extends Admission {
+  owner_key: string;
+  topic: string;
+  private: boolean;
+  unlisted: boolean;
+  room_expires_at?: string;
+}
+
+export interface RoomInfo {
+  name: string;
+  topic: string;
+  owner: string;
+  private: boolean;
+  unlisted: boolean;
+  members: number;
+  created_at: string;
+  expires_at?: string;
+  member_names?: string[];
+}
+
+export interface CreateOptions {
+  passphrase?: string;
+  ttlSeconds?: number;
+  topic?: string;
+  unlisted?: boolean;
+}
+
+/** A fault from the room service; its message is the service's sentence. */
+export class RoomsFault extends Error {
+  override name = 'RoomsFault';
+  readonly userFacing = true;
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+export class RoomsUnreachableError extends Error {
+  override name = 'RoomsUnreachableError';
+  readonly userFacing = true;
+}
+
+/** A typed client for the room service (docs/rooms-rpc.md), over the xmlrpc package's client. */
+export class RoomsClient {
+  private readonly client: xmlrpc.Client;
+  private readonly where: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: { host: string; port: number; timeoutMs?: number }) {
+    this.where = `${options.host}:${options.port}`;
+    this.client = xmlrpc.createClient({ host: options.host, port: options.port, path: '/RPC2' });
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  call<T>(method: string, params: unknown[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new RoomsUnreachableError(`the room service at ${this.where} did not answer ${method} within ${this.timeoutMs} ms`)), this.timeoutMs);
+      this.client.methodCall(method, params, (failure: object | null, value: unknown) => {
+        clearTimeout(timer);
+        const error = failure as (Error & { code?: string | number; faultCode?: number; faultString?: string }) | null;
+        if (!error) return resolve(value as T);
+        if (typeof error.faultCode === 'number') return reject(new RoomsFault(error.faultCode, error.faultString ?? error.message));
+        if (error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET' || error.code === 'EHOSTUNREACH') {
+          return reject(new RoomsUnreachableError(`cannot reach the room service at ${this.where}; start the stack with "npm run up", or pass --host / --rooms-port`));
+        }
+        reject(new RoomsUnreachableError(`the room service at ${this.where} failed: ${error.message}`));
+      });
+    });
+  }
+
+  ping(): Promise<string> {
+    return this.call('system.ping', []);
+  }
+
+  listRooms(): Promise<RoomSummary[]> {
+    return this.call('list_rooms', []);
+  }
+
+  createRoom(name: string, user: string, options: CreateOptions = {}): Promise<CreatedRoom> {
+    const struct: Record<string, unknown> = {};
+    if (options.passphrase) struct.passphrase = options.passphrase;
+    if (options.ttlSeconds !== undefined) struct.ttl_seconds = options.ttlSeconds;
+    if (options.topic !== undefined) struct.topic = options.topic;
+    if (options.unlisted !== undefined) struct.unlisted = options.unlisted;
+    return this.call('create_room', [name, user, struct]);
+  }
+
+  joinRoom(name: string, user: string, proof: { passphrase?: string | undefined; ticket?: string | undefined } = {}): Promise<Admission> {
+    const struct: Record<string, string> = {};
+    if (proof.passphrase) struct.passphrase = proof.passphrase;
+    if (proof.ticket) struct.ticket = proof.ticket;
+    return this.call('join_room', Object.keys(struct).length ? [name, user, struct] : [name, user]);
+  }
+
+  roomInfo(name: string, ticket?: string): Promise<RoomInfo> {
+    return this.call('room_info', ticket ? [name, ticket] : [name]);
+  }
+
+  leaveRoom(name: string, ticket: string): Promise<{ room: string; user: string; members: number }> {
+    return this.call('leave_room', [name, ticket]);
+  }
+
+  deleteRoom(name: string, ownerKey: string): Promise<{ room: string; deleted: boolean }> {
+    return this.call('delete_room', [name, ownerKey]);
+  }
+
+  kick(name: string, ownerKey: string, user: string): Promise<{ room: string; user: string; members: number }> {
+    return this.call('kick', [name, ownerKey, user]);
+  }
+}

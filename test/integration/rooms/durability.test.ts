@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
+import { makeStackEnv, startService, type StackEnv } from '../../helpers/processes.js';
+
+let stack: StackEnv;
+
+beforeAll(async () => {
+  stack = await makeStackEnv();
+});
+
+afterAll(() => stack.cleanup());
+
+describe('room service durability', () => {
+  it('keeps every acknowledged room across kill -9 at random instants, and loads cleanly', async () => {
+    const acknowledged: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const service = await startService('rooms', stack);
+      const client = new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort, timeoutMs: 2000 });
+      for (const name of acknowledged) expect((await client.roomInfo(name)).name).toBe(name);
+      let stop = false;
+      // Several writers at once, so the kill lands while requests are in flight.
+      const writers = Array.from({ length: 4 }, (_, w) => (async () => {
+        for (let i = 0; !stop && i < 5000; i++) {
+          const name = `r${round}-w${w}-${i}`;
+          try {
+            await client.createRoom(name, 'writer', i % 3 === 0 ? { passphrase: 'pw' } : {});
+            acknowledged.push(name);
+          } catch {
+            return;
+          }
+        }
+      })());
+      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 250));
+      service.kill('SIGKILL');
+      stop = true;
+      await Promise.all(writers);
+      await service.waitForExit();
+    }
+    const service = await startService('rooms', stack);
+    expect(service.lines.some((line) => line.level === 50 || line.level === 60)).toBe(false);
+    const client = new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort });
+    const listed = new Set((await client.listRooms()).map((room) => room.name));
+    const missing = acknowledged.filter((name) => !listed.has(name));
+    expect(acknowledged.length).toBeGreaterThan(40);
+    expect(missing).toEqual([]);
+    service.kill('SIGTERM');
+    expect((await service.waitForExit()).code).toBe(0);
+  }, 60_000);
+});
