@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { brokerPubEndpoint, commonConfigFrom, integerOption, type CommonArgs } from '../../config/options.js';
 import { formatEvent } from '../../clients/events/format-event.js';
-import { subscribe } from '../../clients/events/subscribe.js';
+import { subscribe } from '../../events/subscribe.js';
 
 interface SubscribeArgs extends CommonArgs {
   prefix: string[];

@@ -1,5 +1,5 @@
 import { Subscriber } from 'zeromq';
-import { decodePublished, type ReceivedEvent } from '../../events/envelope.js';
+import { decodePublished, type ReceivedEvent } from './envelope.js';
 
 export interface SubscribeOptions {
   endpoint: string;

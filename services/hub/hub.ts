@@ -1,0 +1,204 @@
+import net from 'node:net';
+import type { EventPublisher } from '../../src/events/publisher.js';
+import { makeEvent } from '../../src/events/types.js';
+import type { Logger } from '../../src/logging/logger.js';
+import { encodeFrame, type ClientFrame } from '../../src/protocol/frames.js';
+import { nameKey } from '../../src/protocol/names.js';
+import { Connection, type ConnectionHandler } from './connection.js';
+import type { HubLimits } from './limits.js';
+import { RoomRegistry, type Room } from './room-registry.js';
+import type { TicketGate } from './ticket-gate.js';
+
+export const SERVER_NAME = 'thiscord-hub/0.1';
+
+/**
+ * The chat hub: admits connections by ticket, relays `say` to the other members of a room, and
+ * tells rooms who comes and goes. Message text is held only in memory (history) and on sockets;
+ * it never reaches a log or an event.
+ */
+export class Hub implements ConnectionHandler {
+  private readonly server: net.Server;
+  private readonly connections = new Set<Connection>();
+  private readonly rooms: RoomRegistry<Connection>;
+  /** nameKey(user) → that user's active connections. */
+  private readonly users = new Map<string, Set<Connection>>();
+
+  constructor(private readonly limits: HubLimits, private readonly gate: TicketGate, private readonly events: EventPublisher, private readonly logger: Logger) {
+    this.rooms = new RoomRegistry(limits.historySize);
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  listen(host: string, port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host, port, backlog: 4096 }, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Says `bye server_shutdown` to everyone and waits (up to the grace period) for them to go. */
+  async stop(): Promise<void> {
+    this.server.close();
+    for (const connection of this.connections) {
+      connection.error('server_shutdown', 'the hub is shutting down; your client will reconnect when it is back');
+      connection.close('server_shutdown');
+    }
+    const deadline = Date.now() + this.limits.graceMs;
+    while (this.connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const connection of this.connections) connection.destroy();
+  }
+
+  /** Applies a room event from the broker: the room is gone for everyone in it. */
+  closeRoom(name: string, why: 'deleted' | 'expired', at: number): void {
+    this.gate.close(name, at);
+    const room = this.rooms.close(name);
+    if (!room) return;
+    for (const member of room.members) {
+      member.rooms.delete(nameKey(room.name));
+      member.error('room_closed', `room ${room.name} was ${why}`, room.name);
+    }
+    this.logger.info({ room: room.name, members: room.members.size, why }, 'room closed');
+  }
+
+  /** Applies a kick: the user's tickets for the room issued before `before` stop working, and the user is removed. */
+  kick(roomName: string, user: string, before: number): void {
+    this.gate.revoke(roomName, user, before);
+    const room = this.rooms.get(roomName);
+    if (!room) return;
+    const kicked = [...room.members].filter((member) => nameKey(member.user) === nameKey(user));
+    if (kicked.length === 0) return;
+    const notice = Buffer.from(encodeFrame({ type: 'presence', room: room.name, user: kicked[0]!.user, event: 'kicked' }));
+    this.rooms.broadcast(room, notice);
+    for (const member of kicked) {
+      member.rooms.delete(nameKey(room.name));
+      this.rooms.leave(room, member);
+    }
+    this.logger.info({ room: room.name, user, connections: kicked.length }, 'user kicked');
+  }
+
+  onFrame(connection: Connection, frame: ClientFrame): void {
+    switch (frame.type) {
+      case 'ping':
+        return connection.send(frame.id === undefined ? { type: 'pong' } : { type: 'pong', id: frame.id });
+      case 'pong':
+        return;
+      case 'quit':
+        return connection.close('quit');
+      case 'hello':
+        if (connection.isActive) return connection.error('bad_field', 'hello was already accepted; use join for another room');
+        return this.hello(connection, frame.ticket);
+    }
+    if (!connection.isActive) return connection.error('bad_ticket', 'send hello {ticket} first');
+    switch (frame.type) {
+      case 'join':
+        return this.join(connection, frame.ticket);
+      case 'say':
+        return this.say(connection, frame);
+      case 'leave':
+        return this.leave(connection, frame.room);
+      case 'who': {
+        const room = this.memberRoom(connection, frame.room);
+        if (room) connection.send({ type: 'who', room: room.name, users: this.rooms.usersIn(room) });
+      }
+    }
+  }
+
+  onClosed(connection: Connection): void {
+    this.connections.delete(connection);
+    if (!connection.user) return;
+    const rooms = [...connection.rooms.values()];
+    for (const name of rooms) {
+      const room = this.rooms.get(name);
+      if (room) this.depart(room, connection, 'leave');
+    }
+    const mine = this.users.get(nameKey(connection.user));
+    mine?.delete(connection);
+    if (mine?.size === 0) this.users.delete(nameKey(connection.user));
+    this.events.publish(makeEvent('user.logout', 'hub', { user: connection.user, rooms, duration_ms: Date.now() - connection.openedAt, connections: mine?.size ?? 0 }));
+    this.logger.info({ user: connection.user, rooms: rooms.length, duration_ms: Date.now() - connection.openedAt }, 'user logged out');
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.connections.size >= this.limits.maxConnections) {
+      socket.end(encodeFrame({ type: 'error', code: 'too_many_connections', message: `the hub is full (${this.limits.maxConnections} connections); try again later` }) + encodeFrame({ type: 'bye', reason: 'too_many_connections' }));
+      socket.on('error', () => socket.destroy());
+      setTimeout(() => socket.destroy(), this.limits.graceMs).unref();
+      return;
+    }
+    this.connections.add(new Connection(socket, this.limits, this));
+  }
+
+  private hello(connection: Connection, ticket: string): void {
+    const admission = this.gate.check(ticket);
+    if (!admission.ok) return connection.error(admission.code, admission.message);
+    const { user, room } = admission.claims;
+    connection.activate(user);
+    let mine = this.users.get(nameKey(user));
+    if (!mine) this.users.set(nameKey(user), (mine = new Set()));
+    mine.add(connection);
+    connection.send({ type: 'welcome', user, rooms: [room], server: SERVER_NAME });
+    this.enter(connection, room);
+    this.events.publish(makeEvent('user.login', 'hub', { user, rooms: [room], connections: mine.size }));
+    this.logger.info({ user, room, connections: mine.size }, 'user logged in');
+  }
+
+  private join(connection: Connection, ticket: string): void {
+    const admission = this.gate.check(ticket);
+    if (!admission.ok) return connection.error(admission.code, admission.message);
+    if (nameKey(admission.claims.user) !== nameKey(connection.user)) {
+      return connection.error('bad_ticket', `that ticket is for ${admission.claims.user}, but this connection is ${connection.user}`);
+    }
+    this.enter(connection, admission.claims.room);
+  }
+
+  /** Puts the connection in the room (once) and answers with the room's history; the others see it arrive. */
+  private enter(connection: Connection, roomName: string): void {
+    const key = nameKey(roomName);
+    const already = connection.rooms.has(key);
+    const room = this.rooms.join(this.rooms.get(roomName)?.name ?? roomName, connection);
+    connection.rooms.set(key, room.name);
+    connection.send({ type: 'history', room: room.name, messages: room.history });
+    if (!already) this.rooms.broadcast(room, Buffer.from(encodeFrame({ type: 'presence', room: room.name, user: connection.user, event: 'join' })), connection);
+  }
+
+  private say(connection: Connection, frame: Extract<ClientFrame, { type: 'say' }>): void {
+    const room = this.memberRoom(connection, frame.room, frame.id);
+    if (!room) return;
+    if (frame.text.length > this.limits.maxTextChars) {
+      return connection.error('text_too_long', `a message may have at most ${this.limits.maxTextChars} characters`, frame.id);
+    }
+    if (!connection.takeToken()) {
+      return connection.error('rate_limited', `slow down: at most ${this.limits.ratePerSecond} messages a second; this one was not delivered`, frame.id);
+    }
+    const seq = ++room.seq;
+    const ts = new Date().toISOString();
+    this.rooms.broadcast(room, Buffer.from(encodeFrame({ type: 'message', room: room.name, from: connection.user, text: frame.text, seq, ts })), connection);
+    this.rooms.record(room, { from: connection.user, text: frame.text, seq, ts });
+    connection.send({ type: 'ack', id: frame.id ?? null, room: room.name, seq, ts });
+  }
+
+  private leave(connection: Connection, roomName: string): void {
+    const room = this.memberRoom(connection, roomName);
+    if (!room) return;
+    connection.send({ type: 'presence', room: room.name, user: connection.user, event: 'leave' });
+    connection.rooms.delete(nameKey(room.name));
+    this.depart(room, connection, 'leave');
+  }
+
+  private depart(room: Room<Connection>, connection: Connection, event: 'leave'): void {
+    this.rooms.leave(room, connection);
+    this.rooms.broadcast(room, Buffer.from(encodeFrame({ type: 'presence', room: room.name, user: connection.user, event })));
+  }
+
+  private memberRoom(connection: Connection, roomName: string, ref?: string | number): Room<Connection> | undefined {
+    const room = connection.rooms.has(nameKey(roomName)) ? this.rooms.get(roomName) : undefined;
+    if (!room) connection.error('not_in_room', `you are not in room ${roomName.slice(0, 64)}; join it with a ticket first`, ref);
+    return room;
+  }
+}

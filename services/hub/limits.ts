@@ -1,0 +1,14 @@
+/** Every limit the hub enforces at the connection boundary, each a flag (see service.ts). */
+export interface HubLimits {
+  maxFrameBytes: number;
+  maxTextChars: number;
+  ratePerSecond: number;
+  rateBurst: number;
+  maxConnections: number;
+  maxOutputBytes: number;
+  idleTimeoutMs: number;
+  pingTimeoutMs: number;
+  helloTimeoutMs: number;
+  historySize: number;
+  graceMs: number;
+}

@@ -1,0 +1,4 @@
+import { serviceMain } from '../../src/service/main.js';
+import { hubService } from './service.js';
+
+await serviceMain(hubService);

@@ -1,0 +1,66 @@
+import { nameKey } from '../../src/protocol/names.js';
+import type { HistoryEntry } from '../../src/protocol/frames.js';
+
+/** What the registry needs of a connection: somewhere to deliver encoded frames, and who it is. */
+export interface Member {
+  readonly user: string;
+  deliver(frame: Buffer): void;
+}
+
+export interface Room<M extends Member> {
+  name: string;
+  members: Set<M>;
+  /** Per-room sequence, so every member sees messages in the same numbered order. */
+  seq: number;
+  /** The last messages, in memory only: chat text is never written anywhere. */
+  history: HistoryEntry[];
+}
+
+/** Rooms the hub currently relays, and their members' connections. */
+export class RoomRegistry<M extends Member> {
+  private readonly rooms = new Map<string, Room<M>>();
+
+  constructor(private readonly historySize: number) {}
+
+  get(name: string): Room<M> | undefined {
+    return this.rooms.get(nameKey(name));
+  }
+
+  join(name: string, member: M): Room<M> {
+    const key = nameKey(name);
+    let room = this.rooms.get(key);
+    if (!room) {
+      room = { name, members: new Set(), seq: 0, history: [] };
+      this.rooms.set(key, room);
+    }
+    room.members.add(member);
+    return room;
+  }
+
+  /** Removes the member; a room nobody is in is forgotten, history included. */
+  leave(room: Room<M>, member: M): void {
+    room.members.delete(member);
+    if (room.members.size === 0) this.rooms.delete(nameKey(room.name));
+  }
+
+  close(name: string): Room<M> | undefined {
+    const room = this.get(name);
+    if (room) this.rooms.delete(nameKey(name));
+    return room;
+  }
+
+  record(room: Room<M>, entry: HistoryEntry): void {
+    if (this.historySize === 0) return;
+    room.history.push(entry);
+    if (room.history.length > this.historySize) room.history.shift();
+  }
+
+  /** Sends one already-encoded frame to every member but `except`: encoded once per room, not per recipient. */
+  broadcast(room: Room<M>, frame: Buffer, except?: M): void {
+    for (const member of room.members) if (member !== except) member.deliver(frame);
+  }
+
+  usersIn(room: Room<M>): string[] {
+    return [...new Set([...room.members].map((member) => member.user))].sort((a, b) => a.localeCompare(b));
+  }
+}

@@ -1,0 +1,61 @@
+import { brokerPullEndpoint, durationOption, integerOption } from '../../src/config/options.js';
+import { EventPublisher } from '../../src/events/publisher.js';
+import type { ServiceDefinition } from '../../src/service/definition.js';
+import { describeListenError } from '../../src/service/startup-error.js';
+import { loadTicketSecret } from '../../src/tickets/secret.js';
+import { Hub } from './hub.js';
+import type { HubLimits } from './limits.js';
+import { followRoomEvents } from './room-events.js';
+import { TicketGate } from './ticket-gate.js';
+
+export const hubService: ServiceDefinition = {
+  name: 'hub',
+  describe: 'the chat hub: real-time rooms over TCP for ticket holders',
+  options: {
+    'max-frame-bytes': integerOption('max-frame-bytes', 'longest frame (line) a client may send; longer: error, bye, close', 64 * 1024, 256, 16 * 1024 * 1024),
+    'max-text': integerOption('max-text', 'most characters in one message', 4000, 1, 1_000_000),
+    rate: integerOption('rate', 'messages a second per connection (flood control)', 20, 1, 10_000_000),
+    burst: integerOption('burst', 'messages a connection may send in a burst', 40, 1, 10_000_000),
+    'max-connections': integerOption('max-connections', 'most simultaneous connections', 10_000, 1, 1_000_000),
+    'max-output-bytes': integerOption('max-output-bytes', 'output queued for one client before it counts as too slow and is dropped', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    'idle-timeout': durationOption('idle-timeout', 'silence after which a client is pinged', '60s', 100),
+    'ping-timeout': durationOption('ping-timeout', 'how long a pinged client has to answer before it is dropped', '10s', 100),
+    'hello-timeout': durationOption('hello-timeout', 'how long a new connection has to send hello', '5s', 100),
+    history: integerOption('history', 'messages per room replayed on join (0 turns history off); memory only', 50, 0, 10_000),
+    grace: durationOption('grace', 'how long closing connections get to flush', '1s', 0),
+  },
+  async start({ config, args, logger }) {
+    const limits: HubLimits = {
+      maxFrameBytes: args.maxFrameBytes as number,
+      maxTextChars: args.maxText as number,
+      ratePerSecond: args.rate as number,
+      rateBurst: args.burst as number,
+      maxConnections: args.maxConnections as number,
+      maxOutputBytes: args.maxOutputBytes as number,
+      idleTimeoutMs: args.idleTimeout as number,
+      pingTimeoutMs: args.pingTimeout as number,
+      helloTimeoutMs: args.helloTimeout as number,
+      historySize: args.history as number,
+      graceMs: args.grace as number,
+    };
+    const events = new EventPublisher(brokerPullEndpoint(config));
+    const hub = new Hub(limits, new TicketGate(loadTicketSecret(config.dataDir)), events, logger);
+    try {
+      await hub.listen(config.host, config.hubPort);
+    } catch (error) {
+      await events.close();
+      throw describeListenError(error, { service: 'hub', host: config.host, port: config.hubPort, flag: 'hub-port' });
+    }
+    const following = new AbortController();
+    const roomEvents = followRoomEvents(config, hub, logger, following.signal);
+    logger.info({ ready: true, endpoint: `${config.host}:${config.hubPort}` }, `chat hub listening on ${config.host}:${config.hubPort}`);
+    return {
+      async stop() {
+        await hub.stop();
+        following.abort();
+        await roomEvents;
+        await events.close();
+      },
+    };
+  },
+};

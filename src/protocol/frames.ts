@@ -1,0 +1,119 @@
+/**
+ * The chat hub's wire protocol: newline-delimited JSON over TCP, UTF-8, one object per line, each
+ * with a `type`. Defined once here for the hub, the chat client, the benchmarks and the tests;
+ * documented frame by frame in docs/protocol.md.
+ */
+
+/** An id a client puts on a frame so that the answer can be matched to it. */
+export type FrameId = string | number;
+
+export type ClientFrame =
+  | { type: 'hello'; ticket: string }
+  | { type: 'join'; ticket: string }
+  | { type: 'say'; room: string; text: string; id?: FrameId }
+  | { type: 'leave'; room: string }
+  | { type: 'who'; room: string }
+  | { type: 'ping'; id?: FrameId }
+  | { type: 'pong'; id?: FrameId }
+  | { type: 'quit' };
+
+export interface HistoryEntry {
+  from: string;
+  text: string;
+  seq: number;
+  ts: string;
+}
+
+export type PresenceEvent = 'join' | 'leave' | 'kicked';
+
+export const ERROR_CODES = [
+  'bad_json', 'unknown_type', 'bad_field', 'not_in_room', 'bad_ticket', 'ticket_expired', 'frame_too_large',
+  'text_too_long', 'rate_limited', 'too_many_connections', 'server_shutdown', 'slow_consumer', 'room_closed',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type HubFrame =
+  | { type: 'welcome'; user: string; rooms: string[]; server: string }
+  | { type: 'ack'; id: FrameId | null; room: string; seq: number; ts: string }
+  | { type: 'message'; room: string; from: string; text: string; seq: number; ts: string }
+  | { type: 'presence'; room: string; user: string; event: PresenceEvent }
+  | { type: 'history'; room: string; messages: HistoryEntry[] }
+  | { type: 'who'; room: string; users: string[] }
+  | { type: 'ping'; id: FrameId }
+  | { type: 'pong'; id?: FrameId }
+  | { type: 'error'; code: ErrorCode; message: string; ref?: FrameId }
+  | { type: 'bye'; reason: string };
+
+export type ClientFrameType = ClientFrame['type'];
+export type HubFrameType = HubFrame['type'];
+
+export function encodeFrame(frame: ClientFrame | HubFrame): string {
+  return `${JSON.stringify(frame)}\n`;
+}
+
+export type ParsedFrame<F> = { ok: true; frame: F } | { ok: false; code: ErrorCode; message: string; ref?: FrameId };
+
+const MAX_ID_LENGTH = 64;
+
+function isFrameId(value: unknown): value is FrameId {
+  return (typeof value === 'string' && value.length <= MAX_ID_LENGTH) || (typeof value === 'number' && Number.isFinite(value));
+}
+
+function field(message: string, ref?: FrameId): ParsedFrame<never> {
+  return ref === undefined ? { ok: false, code: 'bad_field', message } : { ok: false, code: 'bad_field', message, ref };
+}
+
+/**
+ * Parses and validates one client line (without its newline). Checks shape only; limits that
+ * depend on configuration (text length, rates) are the hub's.
+ */
+export function parseClientFrame(line: string): ParsedFrame<ClientFrame> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { ok: false, code: 'bad_json', message: 'a frame must be one JSON object on one line' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, code: 'bad_json', message: 'a frame must be a JSON object' };
+  const frame = value as Record<string, unknown>;
+  const ref = isFrameId(frame.id) ? frame.id : undefined;
+  if (frame.id !== undefined && ref === undefined) return field(`"id" must be a string of at most ${MAX_ID_LENGTH} characters or a number`);
+  const text = (key: string): string | undefined => (typeof frame[key] === 'string' && (frame[key] as string).length > 0 ? (frame[key] as string) : undefined);
+  switch (frame.type) {
+    case 'hello':
+    case 'join': {
+      const ticket = text('ticket');
+      return ticket ? { ok: true, frame: { type: frame.type, ticket } } : field(`${frame.type} needs "ticket": the ticket from the room service`, ref);
+    }
+    case 'say': {
+      const room = text('room');
+      if (!room) return field('say needs "room"', ref);
+      if (typeof frame.text !== 'string') return field('say needs "text" (a string)', ref);
+      return { ok: true, frame: ref === undefined ? { type: 'say', room, text: frame.text } : { type: 'say', room, text: frame.text, id: ref } };
+    }
+    case 'leave':
+    case 'who': {
+      const room = text('room');
+      return room ? { ok: true, frame: { type: frame.type, room } } : field(`${frame.type} needs "room"`, ref);
+    }
+    case 'ping':
+    case 'pong':
+      return { ok: true, frame: ref === undefined ? { type: frame.type } : { type: frame.type, id: ref } };
+    case 'quit':
+      return { ok: true, frame: { type: 'quit' } };
+    default:
+      return { ok: false, code: 'unknown_type', message: `unknown frame type ${JSON.stringify(frame.type)}; expected hello, join, say, leave, who, ping, pong or quit`, ...(ref === undefined ? {} : { ref }) };
+  }
+}
+
+const HUB_TYPES = new Set<string>(['welcome', 'ack', 'message', 'presence', 'history', 'who', 'ping', 'pong', 'error', 'bye']);
+
+/** The client's side: a hub line, checked just enough to trust its `type`. */
+export function parseHubFrame(line: string): HubFrame | undefined {
+  try {
+    const value = JSON.parse(line) as { type?: unknown };
+    return value && typeof value === 'object' && typeof value.type === 'string' && HUB_TYPES.has(value.type) ? (value as HubFrame) : undefined;
+  } catch {
+    return undefined;
+  }
+}
