@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commonOptions } from '../config/options.js';
 import { failWithSentence } from './cli-error.js';
+import { chatCommand } from './commands/chat.js';
 import { publishCommand } from './commands/publish.js';
 import { roomsCommand } from './commands/rooms.js';
 import { serveCommand } from './commands/serve.js';
@@ -16,6 +17,7 @@ const cli = yargs(hideBin(process.argv))
   .command(subscribeCommand as never)
   .command(publishCommand as never)
   .command(roomsCommand as never)
+  .command(chatCommand as never)
   .demandCommand(1, 'name a command; see --help')
   .strict()
   .help()

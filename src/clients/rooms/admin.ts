@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { Prompter } from '../prompter.js';
 import { formatColumns } from '../table.js';
 import { sanitizeForTerminal } from '../terminal-text.js';
 import { credentialsPath, ownerKeyFor, saveAdmission, saveOwnerKey, ticketFor, forgetRoom } from './credentials.js';
@@ -104,41 +105,27 @@ export function formatRoomList(rooms: RoomSummary[]): string {
 /** The seed's admin flow: list the rooms, ask for a name, join or create, print the outcome. */
 export async function interactiveAdmin(admin: RoomsAdmin, preset: { user?: string | undefined; passphrase?: string | undefined }): Promise<void> {
   const prompt = createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) });
-  // Reading lines through the iterator (not question()) keeps answers that were piped in ahead of their prompt.
-  const lines = prompt[Symbol.asyncIterator]();
-  const line = async (question: string): Promise<string> => {
-    process.stdout.write(question);
-    const next = await lines.next();
-    if (next.done) throw new CliError('input ended before every question was answered');
-    return String(next.value);
-  };
-  const ask = async (question: string, valid: (answer: string) => boolean, rule: string): Promise<string> => {
-    for (let tries = 0; tries < 5; tries++) {
-      const answer = (await line(question)).trim();
-      if (valid(answer)) return answer;
-      process.stdout.write(`${rule}\n`);
-    }
-    throw new CliError('no valid answer after 5 tries');
-  };
+  const prompter = new Prompter(prompt);
   try {
     const rooms = await admin.list(false);
-    const user = preset.user ?? (await ask('Your user name: ', isValidName, `A name is ${NAME_RULE}.`));
-    const action = (await ask('Join or create a room? [j/c]: ', (a) => /^(j|join|c|create)$/i.test(a), 'Answer j (join) or c (create).')).toLowerCase();
-    const room = await ask(action.startsWith('j') ? 'Room to join: ' : 'Name of the new room: ', isValidName, `A room name is ${NAME_RULE}.`);
+    const user = preset.user ?? (await prompter.ask('Your user name: ', isValidName, `A name is ${NAME_RULE}.`));
+    const action = (await prompter.ask('Join or create a room? [j/c]: ', (a) => /^(j|join|c|create)$/i.test(a), 'Answer j (join) or c (create).')).toLowerCase();
+    const room = await prompter.ask(action.startsWith('j') ? 'Room to join: ' : 'Name of the new room: ', isValidName, `A room name is ${NAME_RULE}.`);
     if (action.startsWith('c')) {
-      const passphrase = preset.passphrase ?? (await line('Passphrase (empty for a public room): '));
+      const passphrase = preset.passphrase ?? (await prompter.line('Passphrase (empty for a public room): '));
       await admin.create(room, user, { passphrase: passphrase || undefined }, false);
       return;
     }
     const listed = rooms.find((r) => r.name.toLowerCase() === room.toLowerCase());
-    const passphrase = preset.passphrase ?? (listed?.private ? await line('Passphrase: ') : undefined);
+    const passphrase = preset.passphrase ?? (listed?.private ? await prompter.line('Passphrase: ') : undefined);
     try {
       await admin.join(room, user, passphrase || undefined, false);
     } catch (error) {
       if (!(error instanceof RoomsFault) || error.code !== 102 || passphrase) throw error;
-      await admin.join(room, user, await line('Passphrase: '), false);
+      await admin.join(room, user, await prompter.line('Passphrase: '), false);
     }
   } finally {
     prompt.close();
   }
 }
+
