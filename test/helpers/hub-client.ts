@@ -1,0 +1,71 @@
+import net from 'node:net';
+import { afterAll } from 'vitest';
+import { encodeFrame, type ClientFrame, type HubFrame } from '../../src/protocol/frames.js';
+import { waitFor } from './wait.js';
+
+const open = new Set<net.Socket>();
+afterAll(() => {
+  for (const socket of open) socket.destroy();
+});
+
+/** A bare protocol client for tests: sends frames (or raw bytes) and keeps every frame it receives. */
+export class RawHubClient {
+  readonly frames: HubFrame[] = [];
+  closed = false;
+  private buffer = '';
+
+  private constructor(readonly socket: net.Socket) {
+    open.add(socket);
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      const lines = this.buffer.split('\n');
+      this.buffer = lines.pop() ?? '';
+      for (const line of lines) if (line) this.frames.push(JSON.parse(line) as HubFrame);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.closed = true;
+      open.delete(socket);
+    });
+  }
+
+  static connect(port: number): Promise<RawHubClient> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => resolve(new RawHubClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Connects and says hello with `ticket`, resolving once welcomed. */
+  static async hello(port: number, ticket: string): Promise<RawHubClient> {
+    const client = await RawHubClient.connect(port);
+    client.send({ type: 'hello', ticket });
+    await client.waitFor('welcome', (frame) => frame.type === 'welcome');
+    return client;
+  }
+
+  send(frame: ClientFrame | Record<string, unknown>): void {
+    this.socket.write(encodeFrame(frame as ClientFrame));
+  }
+
+  write(raw: string | Buffer): void {
+    this.socket.write(raw);
+  }
+
+  of<T extends HubFrame['type']>(type: T): Extract<HubFrame, { type: T }>[] {
+    return this.frames.filter((frame) => frame.type === type) as Extract<HubFrame, { type: T }>[];
+  }
+
+  waitFor(what: string, match: (frame: HubFrame) => boolean, timeoutMs = 5000): Promise<HubFrame> {
+    return waitFor(`hub frame: ${what} (last frames: ${JSON.stringify(this.frames.slice(-3)).slice(0, 600)})`, () => this.frames.find(match), { timeoutMs });
+  }
+
+  waitClosed(timeoutMs = 5000): Promise<true> {
+    return waitFor('the hub to close the connection', () => this.closed, { timeoutMs });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
