@@ -8,11 +8,13 @@ import { publishCommand } from './commands/publish.js';
 import { roomsCommand } from './commands/rooms.js';
 import { serveCommand } from './commands/serve.js';
 import { subscribeCommand } from './commands/subscribe.js';
+import { upCommand } from './commands/up.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('thiscord')
   .usage('$0 <command> [options]\n\nA small, self-hostable chat system. Every flag can also be set as THISCORD_<FLAG>, e.g. THISCORD_HUB_PORT.')
   .options(commonOptions())
+  .command(upCommand as never)
   .command(serveCommand)
   .command(subscribeCommand as never)
   .command(publishCommand as never)

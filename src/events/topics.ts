@@ -28,6 +28,7 @@ export function topicOf(event: RoutableEvent): Topic {
     case 'service.unhealthy':
     case 'service.restarting':
     case 'service.fatal':
+    case 'service.stopping':
     case 'service.stopped':
       return systemTopic(event.service);
     case 'supervisor.up':

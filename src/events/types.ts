@@ -17,6 +17,7 @@ export interface EventFields {
   'service.unhealthy': { service: string; pid: number; failures: number };
   'service.restarting': { service: string; attempt: number; delay_ms: number };
   'service.fatal': { service: string; restarts: number; window_ms: number; reason: string };
+  'service.stopping': { service: string; pid: number };
   'service.stopped': { service: string; code: number | null; signal: string | null };
   // Supervisor itself, on system/supervisor.
   'supervisor.up': { ms: number; services: string[] };
@@ -44,7 +45,7 @@ export type EventType = keyof EventFields;
 
 export const EVENT_TYPES = [
   'service.starting', 'service.healthy', 'service.exited', 'service.unhealthy', 'service.restarting',
-  'service.fatal', 'service.stopped', 'supervisor.up', 'supervisor.stopping', 'supervisor.stopped',
+  'service.fatal', 'service.stopping', 'service.stopped', 'supervisor.up', 'supervisor.stopping', 'supervisor.stopped',
   'broker.stats', 'health.probe', 'user.login', 'user.logout', 'room.created', 'room.joined',
   'room.left', 'room.kicked', 'room.deleted', 'room.expired', 'note',
 ] as const satisfies readonly EventType[];

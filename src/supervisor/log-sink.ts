@@ -1,0 +1,78 @@
+import type { LogFormat } from '../config/options.js';
+
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const SERVICE_COLOURS: Record<string, number> = { broker: 36, rooms: 35, hub: 32, supervisor: 33 };
+const HIDDEN_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'service', 'msg']);
+const ERROR_LEVEL = 50;
+
+type LogRecord = Record<string, unknown>;
+
+function clock(time: unknown): string {
+  const date = new Date(typeof time === 'string' || typeof time === 'number' ? time : Date.now());
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return /[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value;
+  return JSON.stringify(value);
+}
+
+/** `HH:MM:SS.mmm service | LEVEL message key=value`, the service in its own colour. */
+export function formatPretty(record: LogRecord, colour: boolean): string {
+  const service = String(record.service ?? '?');
+  const level = LEVELS[Number(record.level)] ?? 'INFO';
+  const paint = (code: number, text: string): string => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const levelColour = Number(record.level) >= ERROR_LEVEL ? 31 : Number(record.level) >= 40 ? 33 : 0;
+  const fields = Object.entries(record).filter(([key]) => !HIDDEN_KEYS.has(key)).map(([key, value]) => `${key}=${formatValue(value)}`);
+  const levelText = levelColour ? paint(levelColour, level.padEnd(5)) : level.padEnd(5);
+  return [`${clock(record.time)} ${paint(SERVICE_COLOURS[service] ?? 34, service.padEnd(10))} | ${levelText} ${String(record.msg ?? '')}`, ...fields].join(' ');
+}
+
+/**
+ * The aggregated log: every line from every service and from the supervisor goes through here, one
+ * whole line per write. JSON records from a service keep their `service` field; anything else a
+ * service prints (a stack trace) is kept as an error record tagged with the service.
+ */
+export class LogSink {
+  constructor(private readonly format: LogFormat, private readonly out: NodeJS.WritableStream = process.stdout, private readonly colour = Boolean((out as NodeJS.WriteStream).isTTY)) {}
+
+  /** A line a service printed. */
+  service(service: string, line: string, stream: 'stdout' | 'stderr'): void {
+    const record = parseRecord(line);
+    if (record?.service !== undefined) this.emit(record, line);
+    else if (record) this.emit({ ...record, service });
+    else this.emit({ level: ERROR_LEVEL, time: Date.now(), service, stream, msg: line });
+  }
+
+  /** A JSON line from the supervisor's own logger. */
+  own(line: string): void {
+    const record = parseRecord(line);
+    if (record) this.emit(record, line.trimEnd());
+  }
+
+  /** Text for people only (the banner); in JSON mode the same facts are a log record. */
+  text(text: string): void {
+    if (this.format === 'pretty') this.out.write(`${text}\n`);
+  }
+
+  /** Resolves once everything written so far has been handed to the OS. */
+  flush(): Promise<void> {
+    return new Promise((resolve) => this.out.write('', () => resolve()));
+  }
+
+  private emit(record: LogRecord, raw?: string): void {
+    if (this.format === 'json') this.out.write(`${raw ?? JSON.stringify(record)}\n`);
+    else this.out.write(`${formatPretty(record, this.colour)}\n`);
+  }
+}
+
+function parseRecord(line: string): LogRecord | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const value = JSON.parse(line) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as LogRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,128 @@
+import type { CommonConfig } from '../config/options.js';
+import type { EventPublisher } from '../events/publisher.js';
+import { makeEvent, type EventFields, type ServiceName } from '../events/types.js';
+import type { Logger } from '../logging/logger.js';
+import type { ChildState } from './child-state.js';
+import { stackSpecs } from './child-spec.js';
+import type { LogSink } from './log-sink.js';
+import type { RestartSettings } from './restart-policy.js';
+import { startOrder } from './start-order.js';
+import { SupervisedChild, type ChildObserver, type ProbeSettings, type TransitionDetail } from './supervised-child.js';
+
+export interface SupervisorSettings {
+  only?: string[] | undefined;
+  probes: ProbeSettings;
+  restart: RestartSettings;
+  stopGraceMs: number;
+}
+
+/** `up` could not bring a service up: says which, why, and what it printed last. */
+export class StartFailure extends Error {
+  override name = 'StartFailure';
+  constructor(readonly service: string, readonly reason: string, readonly lastLines: string[]) {
+    super(`${service} failed to start: ${reason}`);
+  }
+}
+
+/**
+ * Runs the stack: starts services in dependency order, each only once the ones before it are
+ * healthy; restarts them one for one; stops them in reverse order. Every state change of a child is
+ * one log record (with `event` set to the event type) and one event on the broker.
+ */
+export class Supervisor implements ChildObserver {
+  readonly children: SupervisedChild[];
+  private stopping: Promise<void> | null = null;
+
+  constructor(config: CommonConfig, private readonly settings: SupervisorSettings, private readonly logger: Logger, private readonly sink: LogSink, private readonly events: EventPublisher) {
+    this.children = startOrder(stackSpecs(config, settings.stopGraceMs), settings.only).map(
+      (spec) => new SupervisedChild(spec, settings.probes, settings.restart, this),
+    );
+  }
+
+  get fatal(): string[] {
+    return this.children.filter((child) => child.failed).map((child) => child.name);
+  }
+
+  /** Starts every service in order; on the first that fails, stops the others and throws StartFailure. */
+  async up(): Promise<number> {
+    for (const child of this.children) {
+      try {
+        await child.start();
+      } catch (error) {
+        const failure = new StartFailure(child.name, reasonFrom(child.recentLines) ?? (error as Error).message, child.recentLines.slice(-10));
+        await this.down(`${child.name} failed to start`);
+        throw failure;
+      }
+    }
+    // Measured from the start of this process, as a user waiting for `up` experiences it.
+    const ms = Math.round(process.uptime() * 1000);
+    this.announce('supervisor.up', { ms, services: this.children.map((child) => child.name) }, 'info', `all ${this.children.length} services healthy in ${ms} ms`);
+    return ms;
+  }
+
+  /**
+   * Stops every service in reverse start order. Called again while stopping (a second Ctrl-C), it
+   * kills whatever is still running at once and finishes the same shutdown.
+   */
+  down(reason: string, now = false): Promise<void> {
+    if (this.stopping) {
+      if (now) for (const child of this.children) child.kill();
+      return this.stopping;
+    }
+    this.announce('supervisor.stopping', { reason }, 'info', `stopping (${reason})`);
+    for (const child of this.children) child.windDown();
+    this.stopping = (async () => {
+      const started = performance.now();
+      for (const child of [...this.children].reverse()) await child.stop(now);
+      for (const child of this.children) child.dispose();
+      const fatal = this.fatal;
+      this.announce('supervisor.stopped', { ms: Math.round(performance.now() - started), fatal }, 'info', fatal.length ? `stopped; ${fatal.join(', ')} had failed` : 'stopped');
+    })();
+    return this.stopping;
+  }
+
+  transition(child: SupervisedChild, _from: ChildState, to: ChildState, detail: TransitionDetail): void {
+    const service = child.name as ServiceName;
+    const pid = detail.pid ?? 0;
+    switch (to) {
+      case 'starting':
+        return this.announce('service.starting', { service, attempt: detail.attempt ?? 1 }, 'info', `starting ${service}${(detail.attempt ?? 1) > 1 ? ` (attempt ${detail.attempt})` : ''}`, { pid });
+      case 'running':
+        return this.announce('service.healthy', { service, pid, ms: detail.ms ?? 0 }, 'info', `${service} healthy (pid ${pid}, ${detail.ms} ms)`);
+      case 'exited':
+        return this.announce('service.exited', { service, pid, code: detail.code ?? null, signal: detail.signal ?? null }, this.stopping ? 'info' : 'warn', `${service} exited (${detail.signal ? `signal ${detail.signal}` : `code ${detail.code}`})`);
+      case 'unhealthy':
+        return this.announce('service.unhealthy', { service, pid, failures: detail.failures ?? 0 }, 'error', `${service} failed ${detail.failures} probes in a row; killing it to restart`);
+      case 'backoff':
+        return this.announce('service.restarting', { service, attempt: detail.attempt ?? 0, delay_ms: detail.delayMs ?? 0 }, 'warn', `restarting ${service} in ${detail.delayMs} ms`);
+      case 'fatal':
+        return this.announce('service.fatal', { service, restarts: this.settings.restart.maxRestarts, window_ms: this.settings.restart.windowMs, reason: detail.reason ?? 'exited too often' }, 'error', `${service} is FATAL: ${detail.reason}; giving up on it (the other services keep running)`);
+      case 'stopping':
+        return this.announce('service.stopping', { service, pid }, 'info', `stopping ${service}`);
+      case 'stopped':
+        return this.announce('service.stopped', { service, code: detail.code ?? null, signal: detail.signal ?? null }, 'info', `${service} stopped`);
+    }
+  }
+
+  output(child: SupervisedChild, line: string, stream: 'stdout' | 'stderr'): void {
+    this.sink.service(child.name, line, stream);
+  }
+
+  private announce<T extends keyof EventFields>(type: T, fields: EventFields[T], level: 'info' | 'warn' | 'error', message: string, extra: Record<string, unknown> = {}): void {
+    this.logger[level]({ event: type, ...(fields as object), ...extra }, message);
+    this.events.publish(makeEvent(type, 'supervisor', fields) as never);
+  }
+}
+
+/** The sentence a service logged when it gave up (e.g. "port 12345 is already in use (hub); …"). */
+function reasonFrom(lines: string[]): string | undefined {
+  for (const line of [...lines].reverse()) {
+    try {
+      const record = JSON.parse(line) as { level?: number; msg?: string };
+      if ((record.level ?? 0) >= 50 && record.msg) return record.msg;
+    } catch {
+      // not a log record
+    }
+  }
+  return undefined;
+}
