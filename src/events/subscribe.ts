@@ -12,7 +12,9 @@ export interface SubscribeOptions {
 
 /** Receives events until `onEvent` returns false or the signal aborts. */
 export async function subscribe(options: SubscribeOptions): Promise<void> {
-  const socket = new Subscriber({ linger: 0 });
+  // Reconnect fast after a broker restart (backing off to 1 s while it stays down), so that events
+  // publishers queued meanwhile are not replayed before this subscription is back.
+  const socket = new Subscriber({ linger: 0, reconnectInterval: 10, reconnectMaxInterval: 1000 });
   socket.connect(options.endpoint);
   if (options.prefixes.length === 0) socket.subscribe();
   else socket.subscribe(...options.prefixes);

@@ -11,7 +11,8 @@ import type { StackEnv } from './processes.js';
  */
 export class EventCollector {
   readonly events: ReceivedEvent[] = [];
-  private readonly socket = new Subscriber({ linger: 0 });
+  // Reconnects quickly after a broker restart, ahead of publishers replaying what they queued meanwhile.
+  private readonly socket = new Subscriber({ linger: 0, reconnectInterval: 10, reconnectMaxInterval: 1000 });
   private readonly loop: Promise<void>;
 
   constructor(private readonly stack: Pick<StackEnv, 'brokerPubPort' | 'brokerPullPort'>, prefixes: string[] = []) {

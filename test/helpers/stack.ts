@@ -1,0 +1,40 @@
+import { CLI, startProcess, type LogLine, type StackEnv, type TestProcess } from './processes.js';
+import { waitFor } from './wait.js';
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `thiscord up` as a child process with NDJSON output, waited on until supervisor.up. */
+export class RunningStack {
+  private constructor(readonly proc: TestProcess) {}
+
+  static async up(stack: StackEnv, args: string[] = [], timeoutMs = 20_000): Promise<RunningStack> {
+    const proc = startProcess('up', CLI, ['up', ...args], { ...stack.env, THISCORD_LOG_FORMAT: 'json' });
+    await proc.waitForLine('supervisor.up', (line) => line.event === 'supervisor.up', timeoutMs);
+    return new RunningStack(proc);
+  }
+
+  /** Records with this event type, oldest first. */
+  events(type: string, service?: string): LogLine[] {
+    return this.proc.lines.filter((line) => line.event === type && (service === undefined || line.service === service));
+  }
+
+  /** The current pid of each service, from its latest service.healthy record. */
+  pids(): Record<string, number> {
+    const pids: Record<string, number> = {};
+    for (const line of this.events('service.healthy')) pids[line.service as string] = line.pid as number;
+    return pids;
+  }
+
+  /** Waits for a new service.healthy of `service` after `count` earlier ones; returns its pid. */
+  async healthyAgain(service: string, count: number, timeoutMs = 15_000): Promise<number> {
+    const line = await waitFor(`${service} healthy again`, () => this.events('service.healthy', service)[count], { timeoutMs });
+    return line.pid as number;
+  }
+}

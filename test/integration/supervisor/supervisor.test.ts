@@ -1,0 +1,130 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventCollector } from '../../helpers/events.js';
+import { makeStackEnv, type StackEnv } from '../../helpers/processes.js';
+import { isAlive, RunningStack } from '../../helpers/stack.js';
+import { waitFor } from '../../helpers/wait.js';
+
+const SERVICES = ['broker', 'rooms', 'hub'] as const;
+const stacks: StackEnv[] = [];
+
+async function freshStack(): Promise<StackEnv> {
+  const stack = await makeStackEnv();
+  stacks.push(stack);
+  return stack;
+}
+
+afterEach(() => {
+  for (const stack of stacks.splice(0)) stack.cleanup();
+});
+
+function listen(port: number): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+describe('thiscord up', () => {
+  it('starts broker, rooms and hub in order, and restarts each after kill -9 without touching the others', async () => {
+    const stack = await freshStack();
+    const up = await RunningStack.up(stack);
+    expect(up.events('service.healthy').map((line) => line.service)).toEqual(['broker', 'rooms', 'hub']);
+    expect(up.events('supervisor.up')[0]).toMatchObject({ services: ['broker', 'rooms', 'hub'] });
+    const events = new EventCollector(stack, ['system/']);
+    await events.ready();
+    for (const victim of SERVICES) {
+      const before = up.pids();
+      const healthyCount = up.events('service.healthy', victim).length;
+      process.kill(before[victim]!, 'SIGKILL');
+      const pid = await up.healthyAgain(victim, healthyCount);
+      expect(pid).not.toBe(before[victim]);
+      for (const other of SERVICES.filter((s) => s !== victim)) expect(up.pids()[other]).toBe(before[other]);
+      // Lifecycle events reach subscribers; the broker's own restart is announced once it is back.
+      for (const type of ['service.exited', 'service.restarting', 'service.healthy']) {
+        await events.waitFor(`${type} of ${victim}`, (e) => e.topic === `system/${victim}` && (e.payload as { type: string }).type === type && ((e.payload as { pid?: number }).pid === undefined || type !== 'service.healthy' || (e.payload as { pid: number }).pid === pid), 10_000);
+      }
+    }
+    await events.close();
+    up.proc.kill('SIGTERM');
+    expect((await up.proc.waitForExit()).code).toBe(0);
+  }, 60_000);
+
+  it('replaces a hung service (SIGSTOP) once liveness fails', async () => {
+    const stack = await freshStack();
+    const up = await RunningStack.up(stack, ['--probe-interval', '200ms', '--probe-failures', '3']);
+    const hung = up.pids().hub!;
+    process.kill(hung, 'SIGSTOP');
+    const pid = await up.healthyAgain('hub', 1, 15_000);
+    expect(pid).not.toBe(hung);
+    expect(up.events('service.unhealthy', 'hub')[0]).toMatchObject({ failures: 3, pid: hung });
+    await waitFor('the hung process to be gone', () => !isAlive(hung));
+    up.proc.kill('SIGTERM');
+    expect((await up.proc.waitForExit()).code).toBe(0);
+  }, 40_000);
+
+  it('gives up on a service that keeps crashing on start while the others stay up, and exits non-zero later', async () => {
+    const stack = await freshStack();
+    const up = await RunningStack.up(stack, ['--backoff-initial', '300ms', '--max-restarts', '2', '--restart-window', '30s']);
+    const before = up.pids();
+    process.kill(before.hub!, 'SIGKILL');
+    // Take the hub's port before its restart does, so that every restart fails.
+    const blocker = await waitFor('the hub port to be free', () => listen(stack.hubPort).catch(() => undefined), { timeoutMs: 5000, intervalMs: 5 });
+    const fatal = await up.proc.waitForLine('service.fatal', (line) => line.event === 'service.fatal', 20_000);
+    expect(fatal).toMatchObject({ service: 'hub', level: 50 });
+    expect(up.events('service.exited', 'hub').length).toBe(3);
+    expect(up.pids().broker).toBe(before.broker);
+    expect(up.pids().rooms).toBe(before.rooms);
+    expect(isAlive(before.broker!) && isAlive(before.rooms!)).toBe(true);
+    up.proc.kill('SIGTERM');
+    expect((await up.proc.waitForExit()).code).toBe(1);
+    blocker.close();
+  }, 40_000);
+
+  it('fails fast on a taken port, naming the service and the fix, and leaves nothing running', async () => {
+    const stack = await freshStack();
+    const blocker = await listen(stack.hubPort);
+    const { startProcess, CLI } = await import('../../helpers/processes.js');
+    const proc = startProcess('up', CLI, ['up'], { ...stack.env, THISCORD_LOG_FORMAT: 'json' });
+    const exit = await proc.waitForExit(20_000);
+    expect(exit.code).not.toBe(0);
+    const failure = proc.lines.find((line) => line.failed === 'hub');
+    expect(failure?.msg).toBe(`hub failed to start: port ${stack.hubPort} is already in use (hub); pass --hub-port or stop the other process`);
+    expect(Array.isArray(failure?.last_lines)).toBe(true);
+    const started = proc.lines.filter((line) => line.event === 'service.starting').map((line) => line.pid as number);
+    expect(started.length).toBe(3);
+    await waitFor('every started service to be gone', () => started.every((pid) => !isAlive(pid)));
+    blocker.close();
+  }, 30_000);
+
+  it('stops in reverse order on SIGTERM, exits 0 and leaves no process behind', async () => {
+    const stack = await freshStack();
+    const up = await RunningStack.up(stack);
+    const pids = Object.values(up.pids());
+    up.proc.kill('SIGTERM');
+    expect((await up.proc.waitForExit()).code).toBe(0);
+    expect(up.events('service.stopping').map((line) => line.service)).toEqual(['hub', 'rooms', 'broker']);
+    expect(up.events('supervisor.stopped')).toHaveLength(1);
+    expect(pids.filter(isAlive)).toEqual([]);
+  }, 30_000);
+
+  it('leaves no orphan when the supervisor itself is killed with SIGKILL', async () => {
+    const stack = await freshStack();
+    const up = await RunningStack.up(stack);
+    const pids = Object.values(up.pids());
+    up.proc.kill('SIGKILL');
+    await up.proc.waitForExit();
+    const killedAt = Date.now();
+    await waitFor('every service to exit', () => pids.every((pid) => !isAlive(pid)), { timeoutMs: 2000, intervalMs: 20 });
+    expect(Date.now() - killedAt).toBeLessThan(2000);
+  }, 30_000);
+
+  it('starts a subset with --only, with its dependencies', async () => {
+    const stack = await freshStack();
+    const up = await RunningStack.up(stack, ['--only', 'rooms']);
+    expect(up.events('service.healthy').map((line) => line.service)).toEqual(['broker', 'rooms']);
+    up.proc.kill('SIGINT');
+    expect((await up.proc.waitForExit()).code).toBe(0);
+  }, 30_000);
+});
