@@ -1,0 +1,69 @@
+import { execa, execaSync } from 'execa';
+import { afterAll } from 'vitest';
+import { waitFor } from './wait.js';
+
+/**
+ * A real terminal for a client under test: a tmux session on a private server socket, typed into
+ * with send-keys and read with capture-pane, as a person would see it.
+ */
+export class Terminal {
+  private static servers = new Set<string>();
+
+  private constructor(readonly socket: string, readonly name: string) {}
+
+  static ensureTmux(): void {
+    try {
+      execaSync('tmux', ['-V']);
+    } catch {
+      throw new Error('tmux is needed for the terminal tests: apt-get install tmux (.ci/run installs it)');
+    }
+  }
+
+  static async open(name: string, command: string[], env: Record<string, string>, size = { columns: 120, rows: 40 }): Promise<Terminal> {
+    Terminal.ensureTmux();
+    const socket = `thiscord-test-${process.pid}`;
+    Terminal.servers.add(socket);
+    const envArgs = Object.entries({ ...env, FORCE_COLOR: '0', TERM: 'xterm-256color' }).map(([key, value]) => `${key}=${value}`);
+    await execa('tmux', ['-L', socket, 'new-session', '-d', '-s', name, '-x', String(size.columns), '-y', String(size.rows), 'env', ...envArgs, ...command]);
+    await execa('tmux', ['-L', socket, 'set-option', '-t', name, 'remain-on-exit', 'on']);
+    return new Terminal(socket, name);
+  }
+
+  async type(text: string): Promise<void> {
+    await execa('tmux', ['-L', this.socket, 'send-keys', '-t', this.name, '-l', text]);
+    await execa('tmux', ['-L', this.socket, 'send-keys', '-t', this.name, 'Enter']);
+  }
+
+  async screen(): Promise<string> {
+    return (await execa('tmux', ['-L', this.socket, 'capture-pane', '-p', '-t', this.name])).stdout;
+  }
+
+  async title(): Promise<string> {
+    return (await execa('tmux', ['-L', this.socket, 'display-message', '-p', '-t', this.name, '#{pane_title}'])).stdout;
+  }
+
+  async waitForText(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
+    let last = '';
+    try {
+      return await waitFor(`"${String(text)}" on the ${this.name} terminal`, async () => {
+        last = await this.screen();
+        return (typeof text === 'string' ? last.includes(text) : text.test(last)) ? last : undefined;
+      }, { timeoutMs, intervalMs: 50 });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
+    }
+  }
+
+  static killAll(): void {
+    for (const socket of Terminal.servers) {
+      try {
+        execaSync('tmux', ['-L', socket, 'kill-server']);
+      } catch {
+        // already gone
+      }
+    }
+    Terminal.servers.clear();
+  }
+}
+
+afterAll(() => Terminal.killAll());
