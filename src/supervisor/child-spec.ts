@@ -24,6 +24,8 @@ export interface ChildSpec {
   stopGraceMs: number;
   /** Where it listens, for the banner. */
   endpoint: string;
+  /** The event broker itself: lifecycle events wait for it while it is down (see Supervisor). */
+  carriesEvents: boolean;
 }
 
 const servicesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../services');
@@ -32,7 +34,7 @@ const entryOf = (name: ServiceName): string => path.join(servicesDir, name, 'mai
 export function stackSpecs(config: CommonConfig, stopGraceMs: number): ChildSpec[] {
   // Children always log JSON: making it readable is the supervisor's job, at the edge.
   const env = { ...commonConfigToEnv(config), THISCORD_LOG_FORMAT: 'json' };
-  const base = { env, restart: 'permanent' as const, stopGraceMs };
+  const base = { env, restart: 'permanent' as const, stopGraceMs, carriesEvents: false };
   return [
     {
       ...base,
@@ -40,6 +42,7 @@ export function stackSpecs(config: CommonConfig, stopGraceMs: number): ChildSpec
       entry: entryOf('broker'),
       dependsOn: [],
       probe: () => new BrokerProbe(brokerPullEndpoint(config), brokerPubEndpoint(config)),
+      carriesEvents: true,
       endpoint: `PULL tcp://${config.host}:${config.brokerPullPort}, PUB tcp://${config.host}:${config.brokerPubPort}`,
     },
     {

@@ -1,5 +1,6 @@
 import type { CommonConfig } from '../config/options.js';
 import type { EventPublisher } from '../events/publisher.js';
+import type { RoutableEvent } from '../events/topics.js';
 import { makeEvent, type EventFields, type ServiceName } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { ChildState } from './child-state.js';
@@ -8,6 +9,8 @@ import type { LogSink } from './log-sink.js';
 import type { RestartSettings } from './restart-policy.js';
 import { startOrder } from './start-order.js';
 import { SupervisedChild, type ChildObserver, type ProbeSettings, type TransitionDetail } from './supervised-child.js';
+
+const MAX_HELD_EVENTS = 1000;
 
 export interface SupervisorSettings {
   only?: string[] | undefined;
@@ -32,6 +35,12 @@ export class StartFailure extends Error {
 export class Supervisor implements ChildObserver {
   readonly children: SupervisedChild[];
   private stopping: Promise<void> | null = null;
+  /**
+   * Events raised while the event broker is down. They are published once it is healthy again
+   * rather than queued in ZeroMQ, because by then subscribers have reconnected too: a broker
+   * forwards nothing to subscribers that are not yet back.
+   */
+  private held: RoutableEvent[] | null = null;
 
   constructor(config: CommonConfig, private readonly settings: SupervisorSettings, private readonly logger: Logger, private readonly sink: LogSink, private readonly events: EventPublisher) {
     this.children = startOrder(stackSpecs(config, settings.stopGraceMs), settings.only).map(
@@ -82,6 +91,16 @@ export class Supervisor implements ChildObserver {
   }
 
   transition(child: SupervisedChild, _from: ChildState, to: ChildState, detail: TransitionDetail): void {
+    if (child.spec.carriesEvents && (to === 'exited' || to === 'unhealthy')) this.held ??= [];
+    this.describe(child, to, detail);
+    if (child.spec.carriesEvents && to === 'running' && this.held) {
+      const held = this.held;
+      this.held = null;
+      for (const event of held) this.events.publish(event);
+    }
+  }
+
+  private describe(child: SupervisedChild, to: ChildState, detail: TransitionDetail): void {
     const service = child.name as ServiceName;
     const pid = detail.pid ?? 0;
     switch (to) {
@@ -110,7 +129,9 @@ export class Supervisor implements ChildObserver {
 
   private announce<T extends keyof EventFields>(type: T, fields: EventFields[T], level: 'info' | 'warn' | 'error', message: string, extra: Record<string, unknown> = {}): void {
     this.logger[level]({ event: type, ...(fields as object), ...extra }, message);
-    this.events.publish(makeEvent(type, 'supervisor', fields) as never);
+    const event = makeEvent(type, 'supervisor', fields) as unknown as RoutableEvent;
+    if (this.held && this.held.length < MAX_HELD_EVENTS) this.held.push(event);
+    else if (!this.held) this.events.publish(event);
   }
 }
 

@@ -10,7 +10,7 @@ let hub: TestProcess;
 
 beforeAll(async () => {
   stack = await makeStackEnv();
-  hub = await startService('hub', stack, ['--max-frame-bytes', '4096', '--max-text', '100', '--rate', '5', '--burst', '5', '--max-output-bytes', '65536', '--hello-timeout', '300ms'], { THISCORD_SECRET: TEST_SECRET });
+  hub = await startService('hub', stack, ['--max-frame-bytes', '4096', '--max-text', '100', '--rate', '5', '--burst', '5', '--hello-timeout', '300ms'], { THISCORD_SECRET: TEST_SECRET });
 });
 
 afterAll(() => stack.cleanup());
