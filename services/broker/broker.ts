@@ -35,7 +35,7 @@ export class Broker {
   private closing = false;
 
   constructor(private readonly settings: BrokerSettings, private readonly logger: Logger) {
-    this.pub = new Publisher({ sendHighWaterMark: settings.subscriberHighWaterMark, linger: 500, noDrop: false });
+    this.pub = new Publisher({ sendHighWaterMark: settings.subscriberHighWaterMark, linger: 200, noDrop: false });
     this.drops = new DropReport(logger);
   }
 

@@ -5,7 +5,12 @@ import { topicOf, type RoutableEvent } from './topics.js';
 export interface PublisherOptions {
   /** Messages ZeroMQ holds for an absent or slow broker before we start dropping. */
   highWaterMark?: number;
-  /** How long `close` lets queued messages drain to the broker. */
+  /**
+   * How long queued messages may still drain to the broker after `close`. The process cannot exit
+   * before this passes (ZeroMQ holds it while a socket lingers, even with nothing queued but a
+   * pending connection), so services keep it short: they must be gone within 2 s of their
+   * supervisor.
+   */
   lingerMs?: number;
 }
 
@@ -33,7 +38,7 @@ export class EventPublisher {
     const highWaterMark = options.highWaterMark ?? 1000;
     this.maxPending = highWaterMark;
     // sendTimeout 0: a full queue answers EAGAIN at once instead of parking the send.
-    this.socket = new Push({ sendHighWaterMark: highWaterMark, sendTimeout: 0, linger: options.lingerMs ?? 1000 });
+    this.socket = new Push({ sendHighWaterMark: highWaterMark, sendTimeout: 0, linger: options.lingerMs ?? 200 });
     this.socket.events.on('connect', () => {
       this.connectedOnce = true;
       for (const wake of this.connectWaiters) wake();

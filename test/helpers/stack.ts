@@ -1,10 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { CLI, startProcess, type LogLine, type StackEnv, type TestProcess } from './processes.js';
 import { waitFor } from './wait.js';
 
+/**
+ * Whether a process still runs. A zombie (exited, not yet reaped by init, as services are once
+ * their supervisor died) has stopped running: signal 0 would still reach it, so /proc decides.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
