@@ -248,8 +248,9 @@ export class RoomOps {
     };
   }
 
+  /** In the order they joined. */
   private memberNames(room: Room): string[] {
-    return Object.values(room.members).map((member) => member.name).sort((a, b) => a.localeCompare(b));
+    return Object.values(room.members).map((member) => member.name);
   }
 
   private ticketHolder(ticket: string, room: Room, { allowExpired }: { allowExpired: boolean }): TicketClaims | undefined {

@@ -49,7 +49,7 @@ export function createRpcServer(methods: ReturnType<typeof roomMethods>, setting
     let method = '(unparsed)';
     let xml: string;
     try {
-      const call = await decodeCall(body);
+      const call = decodeCall(body);
       method = call.method;
       xml = encodeResult(await invoke(methods, call.method, call.params, { clientAddress, logger }));
     } catch (error) {

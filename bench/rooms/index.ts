@@ -1,0 +1,101 @@
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RoomsClient } from '../../src/clients/rooms/rooms-client.js';
+import { startUntil, stop } from '../children.js';
+import { freePorts } from '../ports.js';
+import { median, runStandalone, type BenchFigure } from '../report.js';
+
+/**
+ * Calls per second for list_rooms (10 rooms) and join_room, one keep-alive client and 8
+ * concurrent ones, against the room service and, in the same run, Python's SimpleXMLRPCServer
+ * serving the same two methods (the seed's own server). Every join is a real one: a new member,
+ * made durable (fsync) by the room service before it answers.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(here, '../..');
+const SECONDS = Number(process.env.BENCH_ROOMS_SECONDS ?? 2);
+/** Joins spread over this many rooms, so rooms stay the size of real groups (tens of members). */
+const POOL = 1000;
+const ROUNDS = Number(process.env.BENCH_ROOMS_ROUNDS ?? 3);
+
+const call = (method: string, params: string[]): string =>
+  `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>${params.map((p) => `<param><value><string>${p}</string></value></param>`).join('')}</params></methodCall>`;
+
+let users = 0;
+const bodies = {
+  list_rooms: () => call('list_rooms', []),
+  join_room: () => call('join_room', [`pool-${users % POOL}`, `u${users++}`]),
+};
+
+/** `clients` sequential callers on keep-alive connections for SECONDS; returns calls/s. */
+async function drive(port: number, method: keyof typeof bodies, clients: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const deadline = performance.now() + SECONDS * 1000;
+  let done = 0;
+  const one = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const body = bodies[method]();
+      const request = http.request({ host: '127.0.0.1', port, path: '/RPC2', method: 'POST', agent, headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body) } }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => (response.statusCode === 200 && !text.includes('<fault>') ? resolve() : reject(new Error(`${method} failed: ${text.slice(0, 200)}`))));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (performance.now() < deadline) {
+      await one();
+      done++;
+    }
+  }));
+  agent.destroy();
+  return done / ((performance.now() - started) / 1000);
+}
+
+export async function run(): Promise<BenchFigure[]> {
+  const [oursPort, pythonPort] = (await freePorts(2)) as [number, number];
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-rooms-'));
+  const ours = await startUntil(process.execPath, [path.join(dist, 'services/rooms/main.js')], {
+    THISCORD_ROOMS_PORT: String(oursPort), THISCORD_DATA_DIR: dataDir, THISCORD_LOG_FORMAT: 'json',
+    THISCORD_BROKER_PULL_PORT: String((await freePorts(1))[0]),
+  }, (line) => line.includes('"ready":true'));
+  const python = await startUntil('python3', [path.join(here, '../../../bench/rooms/python_server.py'), String(pythonPort), String(POOL)], {}, (line) => line === 'ready');
+  try {
+    const client = new RoomsClient({ host: '127.0.0.1', port: oursPort });
+    for (let i = 0; i < 10; i++) await client.createRoom(`room-${i}`, 'owner');
+    for (let i = 0; i < POOL; i++) await client.createRoom(`pool-${i}`, 'owner', { unlisted: true });
+    const rows: BenchFigure[] = [];
+    for (const method of ['list_rooms', 'join_room'] as const) {
+      for (const clients of [1, 8]) {
+        const oursRates: number[] = [];
+        const pythonRates: number[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          oursRates.push(await drive(oursPort, method, clients));
+          pythonRates.push(await drive(pythonPort, method, clients));
+        }
+        const oursRate = median(oursRates);
+        const pythonRate = median(pythonRates);
+        const label = `${method}, ${clients} client${clients > 1 ? 's' : ''}`;
+        rows.push({ figure: `${label}: room service`, value: oursRate, unit: 'calls/s', target: '>= 3 × Python', pass: oursRate >= 3 * pythonRate });
+        rows.push({ figure: `${label}: Python SimpleXMLRPCServer`, value: pythonRate, unit: 'calls/s', target: 'reference', pass: true });
+        rows.push({ figure: `${label}: ratio`, value: oursRate / pythonRate, unit: '×', target: '>= 3', pass: oursRate >= 3 * pythonRate });
+      }
+    }
+    return rows;
+  } finally {
+    await stop(ours);
+    await stop(python);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await runStandalone('Room service', run);
+  process.exit(0);
+}
