@@ -35,8 +35,10 @@ export class Connection implements Member {
   private state: ConnectionState = 'awaiting_hello';
   private readonly splitter: LineSplitter;
   private readonly bucket: TokenBucket;
-  private corked = false;
-  private timer: NodeJS.Timeout | null = null;
+  private outbox: Buffer[] = [];
+  private outboxBytes = 0;
+  /** When the current deadline (hello, idle, or the answer to our ping) runs out; see `checkDeadline`. */
+  private deadline: number;
   private awaitingPong = false;
 
   constructor(private readonly socket: Socket, private readonly limits: HubLimits, private readonly handler: ConnectionHandler) {
@@ -46,7 +48,7 @@ export class Connection implements Member {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.destroy());
-    this.arm(limits.helloTimeoutMs);
+    this.deadline = Date.now() + limits.helloTimeoutMs;
   }
 
   get current(): ConnectionState {
@@ -61,11 +63,11 @@ export class Connection implements Member {
     return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
   }
 
-  /** Admitted by a ticket: from here on the idle timer replaces the hello deadline. */
+  /** Admitted by a ticket: from here on the idle deadline replaces the hello deadline. */
   activate(user: string): void {
     this.user = user;
     this.transition('active');
-    this.arm(this.limits.idleTimeoutMs);
+    this.deadline = Date.now() + this.limits.idleTimeoutMs;
   }
 
   takeToken(): boolean {
@@ -81,22 +83,25 @@ export class Connection implements Member {
   }
 
   /**
-   * Queues an encoded frame. Writes made in one event-loop turn go out together (cork, then uncork
-   * on the next tick), and a client whose unsent output passes the limit is too slow to keep:
-   * dropping it keeps memory bounded and the rest of its rooms on time.
+   * Queues an encoded frame. Frames queued in one event-loop turn leave in one write on the next
+   * tick (one copy, one syscall, instead of one stream write per frame), and a client whose unsent
+   * output passes the limit is too slow to keep: dropping it keeps memory bounded and the rest of
+   * its rooms on time.
    */
   deliver(frame: Buffer): void {
     if (this.state === 'closed' || this.state === 'closing') return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
-    this.socket.write(frame);
-    if (this.socket.writableLength > this.limits.maxOutputBytes) this.close('slow_consumer');
+    this.outbox.push(frame);
+    this.outboxBytes += frame.length;
+    if (this.outbox.length === 1) process.nextTick(() => this.flush());
+    if (this.socket.writableLength + this.outboxBytes > this.limits.maxOutputBytes) this.close('slow_consumer');
+  }
+
+  private flush(): void {
+    const frames = this.outbox;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    if (this.state === 'closed' || this.state === 'closing' || frames.length === 0) return;
+    this.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
   }
 
   /**
@@ -105,7 +110,13 @@ export class Connection implements Member {
    */
   close(reason: string): void {
     if (this.state === 'closing' || this.state === 'closed') return;
+    const pending = this.outbox;
+    this.outbox = [];
+    this.outboxBytes = 0;
     this.transition('closing');
+    // What was queued goes out first (an error frame explaining the close, say) — except to a slow
+    // consumer, whose backlog is exactly what is not kept.
+    if (reason !== 'slow_consumer' && pending.length > 0) this.socket.write(Buffer.concat(pending));
     this.socket.end(encodeFrame({ type: 'bye', reason }));
     setTimeout(() => this.destroy(), this.limits.graceMs).unref();
   }
@@ -113,7 +124,6 @@ export class Connection implements Member {
   destroy(): void {
     if (this.state === 'closed') return;
     this.transition('closed');
-    if (this.timer) clearTimeout(this.timer);
     this.socket.destroy();
     this.handler.onClosed(this);
   }
@@ -123,20 +133,19 @@ export class Connection implements Member {
     this.state = next;
   }
 
-  private arm(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.onTimer(), ms);
-    this.timer.unref();
-  }
-
-  private onTimer(): void {
+  /**
+   * Called by the hub's sweep (one timer for all connections, so an idle connection costs no timer
+   * of its own): acts once the hello, idle or ping deadline has passed.
+   */
+  checkDeadline(now: number): void {
+    if (now < this.deadline) return;
     if (this.state === 'awaiting_hello') {
       this.error('bad_ticket', `no hello within ${this.limits.helloTimeoutMs} ms; send hello {ticket} first`);
       this.close('hello_timeout');
     } else if (this.state === 'active' && !this.awaitingPong) {
       this.awaitingPong = true;
       this.send({ type: 'ping', id: 'idle' });
-      this.arm(this.limits.pingTimeoutMs);
+      this.deadline = now + this.limits.pingTimeoutMs;
     } else if (this.state === 'active') {
       this.close('idle_timeout');
     }
@@ -146,7 +155,7 @@ export class Connection implements Member {
     if (this.state !== 'awaiting_hello' && this.state !== 'active') return;
     if (this.state === 'active') {
       this.awaitingPong = false;
-      this.arm(this.limits.idleTimeoutMs);
+      this.deadline = Date.now() + this.limits.idleTimeoutMs;
     }
     const fits = this.splitter.push(chunk, (line) => this.line(line));
     // A frame handled above may have closed the connection.

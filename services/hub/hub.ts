@@ -22,10 +22,18 @@ export class Hub implements ConnectionHandler {
   private readonly rooms: RoomRegistry<Connection>;
   /** nameKey(user) → that user's active connections. */
   private readonly users = new Map<string, Set<Connection>>();
+  private readonly sweep: NodeJS.Timeout;
 
   constructor(private readonly limits: HubLimits, private readonly gate: TicketGate, private readonly events: EventPublisher, private readonly logger: Logger) {
     this.rooms = new RoomRegistry(limits.historySize);
     this.server = net.createServer((socket) => this.accept(socket));
+    // Deadlines are checked a few times per shortest timeout, at most once a second.
+    const every = Math.max(25, Math.min(1000, limits.helloTimeoutMs / 4, limits.idleTimeoutMs / 4, limits.pingTimeoutMs / 4));
+    this.sweep = setInterval(() => {
+      const now = Date.now();
+      for (const connection of this.connections) connection.checkDeadline(now);
+    }, every);
+    this.sweep.unref();
   }
 
   get connectionCount(): number {
@@ -44,6 +52,7 @@ export class Hub implements ConnectionHandler {
 
   /** Says `bye server_shutdown` to everyone and waits (up to the grace period) for them to go. */
   async stop(): Promise<void> {
+    clearInterval(this.sweep);
     this.server.close();
     for (const connection of this.connections) {
       connection.error('server_shutdown', 'the hub is shutting down; your client will reconnect when it is back');

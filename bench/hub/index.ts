@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeFrame } from '../../src/protocol/frames.js';
+import { signTicket } from '../../src/tickets/ticket.js';
+import { startUntil, stop } from '../children.js';
+import { freePorts } from '../ports.js';
+import { median, percentile, runStandalone, type BenchFigure } from '../report.js';
+
+/**
+ * The hub under load, measured from a driver that parses deliveries cheaply (it counts message
+ * lines by a fixed prefix and reads only the send time embedded at the start of each text).
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(here, '../..');
+const SECRET = 'bench-secret-0123456789abcdef0123456789';
+const MEMBERS = 50;
+const PER_MEMBER = 200;
+const STEADY_RATE = 2000;
+const STEADY_SECONDS = 3;
+const IDLE_CONNECTIONS = 2000;
+const MESSAGE_PREFIX = Buffer.from('{"type":"message"');
+const TEXT_MARK = '"text":"t=';
+const now = (): number => performance.timeOrigin + performance.now();
+
+interface Member {
+  socket: net.Socket;
+  deliveries: number;
+  latencies: number[];
+}
+
+function ticket(user: string, room: string): string {
+  const iat = Date.now();
+  return signTicket(Buffer.from(SECRET), { user, room, iat, exp: iat + 3_600_000 });
+}
+
+async function connectMembers(port: number, room: string, count: number, sampleLatency: boolean): Promise<Member[]> {
+  const members: Member[] = [];
+  await Promise.all(Array.from({ length: count }, (_, i) => new Promise<void>((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const member: Member = { socket, deliveries: 0, latencies: [] };
+    members.push(member);
+    let welcomed = false;
+    // The end of the previous chunk, so that a prefix split across two chunks is still counted.
+    let carry: Buffer = Buffer.alloc(0);
+    socket.setNoDelay(true);
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      if (!welcomed) {
+        welcomed = chunk.includes('"welcome"');
+        if (welcomed) resolve();
+      }
+      const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      for (let at = data.indexOf(MESSAGE_PREFIX); at >= 0; at = data.indexOf(MESSAGE_PREFIX, at + 1)) member.deliveries++;
+      carry = data.subarray(data.length - (MESSAGE_PREFIX.length - 1));
+      if (sampleLatency) {
+        // One sample per chunk keeps the driver cheap; the send time sits right after "t=".
+        const at = data.indexOf(TEXT_MARK);
+        if (at >= 0) {
+          const start = at + TEXT_MARK.length;
+          const end = data.indexOf(0x20, start);
+          if (end > start) member.latencies.push(now() - Number(data.toString('latin1', start, end)));
+        }
+      }
+    });
+    socket.on('connect', () => socket.write(encodeFrame({ type: 'hello', ticket: ticket(`m${i}`, room) })));
+  })));
+  return members;
+}
+
+const say = (room: string, id: number): string => encodeFrame({ type: 'say', room, text: `t=${now().toFixed(3)} ${'x'.repeat(40)}`, id });
+
+async function waitUntil(done: () => boolean, idleMs: number, progress: () => number): Promise<void> {
+  let last = progress();
+  let lastChange = Date.now();
+  while (!done()) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const current = progress();
+    if (current !== last) {
+      last = current;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > idleMs) return;
+  }
+}
+
+async function fanOut(port: number): Promise<{ rate: number; p50: number; p99: number; lost: number }> {
+  const room = `fanout-${Math.random().toString(36).slice(2)}`;
+  const members = await connectMembers(port, room, MEMBERS, true);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const expected = MEMBERS * PER_MEMBER * (MEMBERS - 1);
+  const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
+  const start = now();
+  for (const member of members) {
+    let frames = '';
+    for (let i = 0; i < PER_MEMBER; i++) frames += say(room, i);
+    member.socket.write(frames);
+  }
+  await waitUntil(() => total() >= expected, 3000, total);
+  const elapsed = (now() - start) / 1000;
+  const latencies = members.flatMap((m) => m.latencies);
+  for (const member of members) member.socket.destroy();
+  return { rate: total() / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost: expected - total() };
+}
+
+async function steady(port: number): Promise<{ p50: number; p99: number; lost: number }> {
+  const room = `steady-${Math.random().toString(36).slice(2)}`;
+  const members = await connectMembers(port, room, MEMBERS, true);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const tickMs = 10;
+  const perTick = (STEADY_RATE * tickMs) / 1000;
+  let sent = 0;
+  const ticks = (STEADY_SECONDS * 1000) / tickMs;
+  const started = now();
+  for (let tick = 0; tick < ticks; tick++) {
+    for (let i = 0; i < perTick; i++) members[(sent++) % MEMBERS]!.socket.write(say(room, sent));
+    const next = started + (tick + 1) * tickMs;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - now())));
+  }
+  const expected = sent * (MEMBERS - 1);
+  const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
+  await waitUntil(() => total() >= expected, 3000, total);
+  const latencies = members.flatMap((m) => m.latencies);
+  for (const member of members) member.socket.destroy();
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost: expected - total() };
+}
+
+function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]);
+}
+
+async function idle(port: number, pid: number): Promise<number> {
+  const before = rssKiB(pid);
+  const sockets: net.Socket[] = [];
+  for (let batch = 0; batch < IDLE_CONNECTIONS; batch += 200) {
+    const members = await connectMembers(port, `idle-${batch % 20}`, 200, false);
+    sockets.push(...members.map((m) => m.socket));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const after = rssKiB(pid);
+  for (const socket of sockets) socket.destroy();
+  return ((after - before) * 1024) / IDLE_CONNECTIONS;
+}
+
+async function startHub(): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+  const [port, pull] = (await freePorts(2)) as [number, number];
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-hub-'));
+  // Flood control and the per-client output limit are raised: this measures relaying, not limits.
+  const hub = await startUntil(process.execPath, [path.join(dist, 'services/hub/main.js'), '--rate', '10000000', '--burst', '10000000', '--max-output-bytes', String(256 * 1024 * 1024), '--history', '0'], {
+    THISCORD_HUB_PORT: String(port), THISCORD_SECRET: SECRET, THISCORD_DATA_DIR: dataDir, THISCORD_BROKER_PULL_PORT: String(pull), THISCORD_BROKER_PUB_PORT: String(pull), THISCORD_LOG_FORMAT: 'json',
+  }, (line) => line.includes('"ready":true'));
+  return { port, pid: hub.pid!, stop: async () => {
+    await stop(hub);
+    rmSync(dataDir, { recursive: true, force: true });
+  } };
+}
+
+export async function run(): Promise<BenchFigure[]> {
+  const hub = await startHub();
+  try {
+    const fan = [await fanOut(hub.port), await fanOut(hub.port), await fanOut(hub.port)];
+    const steadyRun = await steady(hub.port);
+    const rate = median(fan.map((f) => f.rate));
+    const lost = Math.max(...fan.map((f) => f.lost));
+    const fresh = await startHub();
+    let perConnection: number;
+    try {
+      perConnection = await idle(fresh.port, fresh.pid);
+    } finally {
+      await fresh.stop();
+    }
+    return [
+      { figure: `fan-out ${MEMBERS} members × ${PER_MEMBER} messages, median of 3`, value: rate, unit: 'deliveries/s', target: '>= 1,600,000', pass: rate >= 1_600_000 },
+      { figure: 'fan-out latency p50 (send → receipt)', value: median(fan.map((f) => f.p50)), unit: 'ms', target: 'report', pass: true },
+      { figure: 'fan-out latency p99', value: median(fan.map((f) => f.p99)), unit: 'ms', target: 'report', pass: true },
+      { figure: 'fan-out deliveries lost (worst of 3)', value: lost, unit: 'deliveries', target: '0', pass: lost === 0 },
+      { figure: `steady ${STEADY_RATE} msg/s into ${MEMBERS} members: p50`, value: steadyRun.p50, unit: 'ms', target: 'report', pass: true },
+      { figure: `steady ${STEADY_RATE} msg/s into ${MEMBERS} members: p99`, value: steadyRun.p99, unit: 'ms', target: '< 10 ms', pass: steadyRun.p99 < 10 && steadyRun.lost === 0 },
+      { figure: `memory per idle connection (${IDLE_CONNECTIONS} connections, hub RSS)`, value: perConnection / 1024, unit: 'KiB', target: '< 20 KiB', pass: perConnection < 20 * 1024 },
+    ];
+  } finally {
+    await hub.stop();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await runStandalone('Chat hub', run);
+  process.exit(0);
+}
