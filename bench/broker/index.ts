@@ -14,7 +14,7 @@ import { median, runStandalone, type BenchFigure } from '../report.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../..');
 const EVENTS = Number(process.env.BENCH_BROKER_EVENTS ?? 200_000);
-const ROUNDS = Number(process.env.BENCH_BROKER_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_BROKER_ROUNDS ?? 7);
 const IDLE_END_MS = 2000;
 
 type Path = 'broker' | 'raw' | 'direct';
@@ -138,12 +138,14 @@ export async function run(): Promise<BenchFigure[]> {
   const rawRate = median(raw.map((t) => t.rate));
   const brokerRate = median(broker.map((t) => t.rate));
   const lost = Math.max(...broker.map((t) => EVENTS - t.received));
-  const ratio = (brokerRate / rawRate) * 100;
+  // Each round's two runs are back to back, so their ratio sees the same machine load; the
+  // median of those ratios is steadier than a ratio of medians on a noisy machine.
+  const ratio = median(broker.map((t, i) => (t.rate / raw[i]!.rate) * 100));
   return [
     { figure: 'driver alone (publisher → PULL sink)', value: driver.rate, unit: 'events/s', target: 'above the raw forwarder', pass: driver.rate > rawRate },
     { figure: `raw PULL→PUB forwarder (ceiling), median of ${ROUNDS}`, value: rawRate, unit: 'events/s', target: 'reference, no loss', pass: raw.every((t) => t.received === EVENTS) },
     { figure: `through the broker, median of ${ROUNDS}`, value: brokerRate, unit: 'events/s', target: '>= 90 % of the ceiling', pass: ratio >= 90 },
-    { figure: 'broker / raw forwarder', value: ratio, unit: '%', target: '>= 90 %', pass: ratio >= 90 },
+    { figure: `broker / raw forwarder, median of ${ROUNDS} paired rounds`, value: ratio, unit: '%', target: '>= 90 %', pass: ratio >= 90 },
     { figure: `events lost through the broker (worst of ${ROUNDS} × ${EVENTS.toLocaleString('en-US')})`, value: lost, unit: 'events', target: '0', pass: lost === 0 },
   ];
 }

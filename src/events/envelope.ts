@@ -24,7 +24,7 @@ export type DecodedEnvelope =
 export function decodeEnvelope(frame: Uint8Array, maxBytes: number = DEFAULT_MAX_EVENT_BYTES): DecodedEnvelope {
   if (frame.byteLength > maxBytes) return { ok: false, reason: 'too_large' };
   if (!isUtf8(frame)) return { ok: false, reason: 'bad_utf8' };
-  const bytes = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  const bytes = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
@@ -34,7 +34,7 @@ export function decodeEnvelope(frame: Uint8Array, maxBytes: number = DEFAULT_MAX
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'bad_json' };
   const { topic, payload } = parsed as { topic?: unknown; payload?: unknown };
   if (typeof topic !== 'string' || topic.length === 0) return { ok: false, reason: 'no_topic' };
-  const views = canonicalViews(bytes);
+  const views = Object.keys(parsed).length === 2 ? canonicalViews(bytes) : undefined;
   if (views) return { ok: true, topic, topicFrame: views.topic, payloadFrame: views.payload };
   return { ok: true, topic, topicFrame: topic, payloadFrame: JSON.stringify(payload ?? null) };
 }
@@ -43,52 +43,35 @@ const OPEN = Buffer.from('{"topic":"');
 const PAYLOAD_KEY = Buffer.from(',"payload":');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const CLOSE_BRACE = 0x7d;
 
 /**
- * For a frame already known to be valid JSON, finds the topic's and the payload's bytes when the
- * frame is exactly `{"topic":"<no escapes>","payload":<value>}` (whitespace after the value
- * allowed). Returns undefined for any other layout (escapes, other keys, duplicates, other order).
+ * For a frame already known to be a valid JSON object with exactly the keys topic and payload,
+ * finds the topic's and the payload's bytes when it is laid out `{"topic":"<no escapes>",
+ * "payload":<value>}`. A duplicate key would put a second `"payload":` after the first (inside a
+ * JSON string a quote is always escaped, so the pattern cannot hide there); any other layout
+ * returns undefined and is re-serialised instead.
  */
 function canonicalViews(bytes: Buffer): { topic: Buffer; payload: Buffer } | undefined {
   if (bytes.compare(OPEN, 0, OPEN.length, 0, OPEN.length) !== 0) return undefined;
   const topicEnd = bytes.indexOf(QUOTE, OPEN.length);
-  if (topicEnd < 0 || bytes.subarray(OPEN.length, topicEnd).includes(BACKSLASH)) return undefined;
+  if (topicEnd < 0) return undefined;
+  const backslash = bytes.indexOf(BACKSLASH, OPEN.length);
+  if (backslash >= 0 && backslash < topicEnd) return undefined;
   const valueStart = topicEnd + 1 + PAYLOAD_KEY.length;
   if (valueStart >= bytes.length) return undefined;
   if (bytes.compare(PAYLOAD_KEY, 0, PAYLOAD_KEY.length, topicEnd + 1, valueStart) !== 0) return undefined;
-  const valueEnd = endOfValue(bytes, valueStart);
-  let close = valueEnd;
-  while (close < bytes.length && isSpace(bytes[close]!)) close++;
-  if (close !== bytes.length - 1 || bytes[close] !== 0x7d) return undefined;
+  if (bytes.indexOf(PAYLOAD_KEY.subarray(1), valueStart) >= 0) return undefined;
+  let end = bytes.length - 1;
+  while (end > valueStart && isSpace(bytes[end]!)) end--;
+  if (bytes[end] !== CLOSE_BRACE) return undefined;
+  let valueEnd = end;
+  while (valueEnd > valueStart && isSpace(bytes[valueEnd - 1]!)) valueEnd--;
   return { topic: bytes.subarray(OPEN.length, topicEnd), payload: bytes.subarray(valueStart, valueEnd) };
 }
 
 function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-/** Index just past the JSON value starting at `start` (input already validated by JSON.parse). */
-function endOfValue(bytes: Buffer, start: number): number {
-  let i = start;
-  while (i < bytes.length && isSpace(bytes[i]!)) i++;
-  let depth = 0;
-  let inString = false;
-  for (; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) {
-        inString = false;
-        if (depth === 0) return i + 1;
-      }
-    } else if (byte === QUOTE) inString = true;
-    else if (byte === 0x7b || byte === 0x5b) depth++;
-    else if (byte === 0x7d || byte === 0x5d) {
-      if (depth === 0) return i;
-      if (--depth === 0) return i + 1;
-    } else if (depth === 0 && (byte === 0x2c || isSpace(byte))) return i;
-  }
-  return i;
 }
 
 /** A subscriber's view of one PUBlished message. */
