@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EventPublisher } from '../../src/events/publisher.js';
+import type { Admission, CreatedRoom, MemberChange, RoomInfo, RoomSummary } from '../../src/protocol/rooms-api.js';
 import { makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { nameKey } from '../../src/protocol/names.js';
@@ -31,16 +32,6 @@ export interface JoinProof {
   ticket?: string | undefined;
 }
 
-/** What join_room (and create_room) hands a user: enough to connect to the hub. */
-export interface Admission {
-  room: string;
-  user: string;
-  ticket: string;
-  expires_at: string;
-  hub: { host: string; port: number };
-  members: string[];
-}
-
 const iso = (ms: number): string => new Date(ms).toISOString();
 const hashKey = (key: string): Buffer => createHash('sha256').update(key).digest();
 
@@ -67,7 +58,7 @@ export class RoomOps {
     return this.directory.size;
   }
 
-  async createRoom(name: string, user: string, options: CreateOptions): Promise<Admission & Record<string, unknown>> {
+  async createRoom(name: string, user: string, options: CreateOptions): Promise<CreatedRoom> {
     const passphrase = options.passphrase ? await hashPassphrase(options.passphrase) : null;
     const now = Date.now();
     this.expireIfDue(name, now);
@@ -122,7 +113,7 @@ export class RoomOps {
     return this.admit(current, member?.name ?? user, now);
   }
 
-  listRooms(): Record<string, unknown>[] {
+  listRooms(): RoomSummary[] {
     const now = Date.now();
     return this.directory
       .all()
@@ -137,7 +128,7 @@ export class RoomOps {
       }));
   }
 
-  roomInfo(name: string, ticket: string | undefined): Record<string, unknown> {
+  roomInfo(name: string, ticket: string | undefined): RoomInfo {
     const room = this.live(name);
     const holder = ticket !== undefined ? this.ticketHolder(ticket, room, { allowExpired: false }) : undefined;
     if (ticket !== undefined && !holder) throw new RpcFault('bad_ticket', `that ticket does not admit anyone to room ${room.name}; join the room again for a fresh one`);
@@ -155,7 +146,7 @@ export class RoomOps {
     };
   }
 
-  leaveRoom(name: string, ticket: string): Record<string, unknown> {
+  leaveRoom(name: string, ticket: string): MemberChange {
     const room = this.live(name);
     const holder = this.ticketHolder(ticket, room, { allowExpired: true });
     const member = holder && room.members[nameKey(holder.user)];
@@ -167,7 +158,7 @@ export class RoomOps {
     return { room: room.name, user: member.name, members };
   }
 
-  deleteRoom(name: string, ownerKey: string): Record<string, unknown> {
+  deleteRoom(name: string, ownerKey: string): { room: string; deleted: true } {
     const room = this.live(name);
     this.checkOwner(room, ownerKey);
     this.commit({ op: 'delete', room: room.name });
@@ -176,7 +167,7 @@ export class RoomOps {
     return { room: room.name, deleted: true };
   }
 
-  kick(name: string, ownerKey: string, user: string): Record<string, unknown> {
+  kick(name: string, ownerKey: string, user: string): MemberChange {
     const room = this.live(name);
     this.checkOwner(room, ownerKey);
     if (nameKey(user) === nameKey(room.owner)) throw new RpcFault('invalid_params', `kick: the owner cannot kick themselves; delete the room instead`);

@@ -81,17 +81,8 @@ const baseOptions = {
   } satisfies Options,
 } satisfies Record<string, Options>;
 
-/** The subset of parsed yargs arguments that `commonOptions` produces. */
-export interface CommonArgs {
-  host: string;
-  hubPort: number;
-  roomsPort: number;
-  brokerPullPort: number;
-  brokerPubPort: number;
-  dataDir: string;
-  logLevel: LogLevel;
-  logFormat?: LogFormat | undefined;
-}
+/** What `commonOptions` parses to: the configuration, with the log format still to be defaulted. */
+export type CommonArgs = Omit<CommonConfig, 'logFormat'> & { logFormat?: LogFormat | undefined };
 
 export function defaultLogFormat(): LogFormat {
   return process.stdout.isTTY ? 'pretty' : 'json';

@@ -1,22 +1,6 @@
-import net from 'node:net';
+import { freePorts } from '../../bench/ports.js';
 
-/** Ports the OS just handed out; distinct within one call. Tests never use the stack's defaults. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = net.createServer();
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
-      servers.push(server);
-    }
-    return servers.map((server) => (server.address() as net.AddressInfo).port);
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  }
-}
+export { freePorts };
 
 export async function freePort(): Promise<number> {
   return (await freePorts(1))[0]!;

@@ -1,42 +1,7 @@
 import xmlrpc from 'xmlrpc';
+import type { Admission, CreatedRoom, MemberChange, RoomInfo, RoomSummary } from '../../protocol/rooms-api.js';
 
-export interface RoomSummary {
-  name: string;
-  topic: string;
-  members: number;
-  private: boolean;
-  expires_at?: string;
-}
-
-/** What join_room hands a user: enough to connect to the hub. */
-export interface Admission {
-  room: string;
-  user: string;
-  ticket: string;
-  expires_at: string;
-  hub: { host: string; port: number };
-  members: string[];
-}
-
-export interface CreatedRoom extends Admission {
-  owner_key: string;
-  topic: string;
-  private: boolean;
-  unlisted: boolean;
-  room_expires_at?: string;
-}
-
-export interface RoomInfo {
-  name: string;
-  topic: string;
-  owner: string;
-  private: boolean;
-  unlisted: boolean;
-  members: number;
-  created_at: string;
-  expires_at?: string;
-  member_names?: string[];
-}
+export type { Admission, CreatedRoom, RoomInfo, RoomSummary } from '../../protocol/rooms-api.js';
 
 export interface CreateOptions {
   passphrase?: string;
@@ -115,7 +80,7 @@ export class RoomsClient {
     return this.call('room_info', ticket ? [name, ticket] : [name]);
   }
 
-  leaveRoom(name: string, ticket: string): Promise<{ room: string; user: string; members: number }> {
+  leaveRoom(name: string, ticket: string): Promise<MemberChange> {
     return this.call('leave_room', [name, ticket]);
   }
 
@@ -123,7 +88,7 @@ export class RoomsClient {
     return this.call('delete_room', [name, ownerKey]);
   }
 
-  kick(name: string, ownerKey: string, user: string): Promise<{ room: string; user: string; members: number }> {
+  kick(name: string, ownerKey: string, user: string): Promise<MemberChange> {
     return this.call('kick', [name, ownerKey, user]);
   }
 }
