@@ -16,7 +16,13 @@ const RPC_PATHS = new Set(['/', '/RPC2']);
  * connection — for anything wrong inside a well-formed HTTP request.
  */
 export function createRpcServer(methods: ReturnType<typeof roomMethods>, settings: RpcServerSettings, logger: Logger): http.Server {
-  const server = http.createServer((request, response) => {
+  const server = http.createServer({
+    requestTimeout: settings.requestTimeoutMs,
+    headersTimeout: Math.min(settings.requestTimeoutMs, 60_000),
+    keepAliveTimeout: 5000,
+    // Node checks the deadlines above only this often (30 s by default), so they would not hold.
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, settings.requestTimeoutMs / 4)),
+  }, (request, response) => {
     const path = (request.url ?? '/').split('?')[0]!;
     if (!RPC_PATHS.has(path)) return plain(response, 400, `unknown path ${path.slice(0, 100)}; POST XML-RPC calls to / or /RPC2\n`);
     if (request.method !== 'POST') {
@@ -40,9 +46,6 @@ export function createRpcServer(methods: ReturnType<typeof roomMethods>, setting
       void answer(Buffer.concat(chunks), request.socket.remoteAddress ?? 'unknown', response);
     });
   });
-  server.requestTimeout = settings.requestTimeoutMs;
-  server.headersTimeout = Math.min(settings.requestTimeoutMs, 60_000);
-  server.keepAliveTimeout = 5000;
 
   async function answer(body: Buffer, clientAddress: string, response: http.ServerResponse): Promise<void> {
     const started = performance.now();

@@ -66,7 +66,8 @@ export const upCommand: CommandModule<object, UpArgs> = {
     const onSignal = (signal: NodeJS.Signals): void => {
       signals++;
       if (signals === 2) logger.warn('second interrupt: killing every service now');
-      void supervisor.down(signal, signals > 1).then(() => finish(supervisor.fatal.length > 0 ? 1 : 0));
+      // Only a stop that let every service finish, with none fatal, is clean.
+      void supervisor.down(signal, signals > 1).then(() => finish(supervisor.fatal.length > 0 || signals > 1 ? 1 : 0));
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

@@ -64,8 +64,8 @@ describe('thiscord publish and subscribe', () => {
 
   it('stops subscribe cleanly on Ctrl-C', async () => {
     const sub = startProcess('subscribe', CLI, ['subscribe'], stack.env);
-    await waitFor('subscribe to start', () => sub.child.pid !== undefined);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Once it prints an event it is running, with its Ctrl-C handler in place.
+    await publishUntilSeen(['system/ctrl-c', 'ping'], () => sub.lines.length > 0);
     sub.kill('SIGINT');
     expect((await sub.waitForExit()).code).toBe(0);
   });

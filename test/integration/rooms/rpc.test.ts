@@ -149,3 +149,22 @@ describe('room service faults for bad calls', () => {
     expect((await post(stack.roomsPort, methodCall('system.ping'), { path: '/elsewhere' })).status).toBe(400);
   });
 });
+
+describe('room service request deadline', () => {
+  it('cuts off a request whose body does not arrive in time, and keeps serving', async () => {
+    const own = await makeStackEnv();
+    await startService('rooms', own, ['--request-timeout', '500ms']);
+    const { default: net } = await import('node:net');
+    const socket = net.connect(own.roomsPort, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write('POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<methodCall>');
+    const started = Date.now();
+    await closed;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(await new RoomsClient({ host: '127.0.0.1', port: own.roomsPort }).ping()).toBe('pong');
+    own.cleanup();
+  });
+});

@@ -109,6 +109,21 @@ describe('thiscord up', () => {
     expect(pids.filter(isAlive)).toEqual([]);
   }, 30_000);
 
+  it('kills at once on a second Ctrl-C instead of waiting out the grace period', async () => {
+    const stack = await freshStack();
+    const up = await RunningStack.up(stack, ['--stop-grace', '20s']);
+    const pids = up.pids();
+    // A stopped hub cannot act on SIGTERM: without the second Ctrl-C this would take 20 s.
+    process.kill(pids.hub!, 'SIGSTOP');
+    up.proc.kill('SIGINT');
+    await up.proc.waitForLine('stopping', (line) => line.event === 'service.stopping' && line.service === 'hub');
+    const second = Date.now();
+    up.proc.kill('SIGINT');
+    expect((await up.proc.waitForExit(5000)).code).toBe(1);
+    expect(Date.now() - second).toBeLessThan(3000);
+    expect(Object.values(pids).filter(isAlive)).toEqual([]);
+  }, 30_000);
+
   it('leaves no orphan when the supervisor itself is killed with SIGKILL', async () => {
     const stack = await freshStack();
     const up = await RunningStack.up(stack);
