@@ -12,9 +12,9 @@ export interface SubscribeOptions {
 
 /** Receives events until `onEvent` returns false or the signal aborts. */
 export async function subscribe(options: SubscribeOptions): Promise<void> {
-  // Reconnect fast after a broker restart (backing off to 1 s while it stays down), so that events
-  // publishers queued meanwhile are not replayed before this subscription is back.
-  const socket = new Subscriber({ linger: 0, reconnectInterval: 10, reconnectMaxInterval: 1000 });
+  // Retry every 10 ms while the broker is away (no backoff, a loopback connect is cheap), so that
+  // after a restart this subscription is back before the events held meanwhile are replayed.
+  const socket = new Subscriber({ linger: 0, reconnectInterval: 10 });
   socket.connect(options.endpoint);
   if (options.prefixes.length === 0) socket.subscribe();
   else socket.subscribe(...options.prefixes);

@@ -11,6 +11,7 @@ import { startOrder } from './start-order.js';
 import { SupervisedChild, type ChildObserver, type ProbeSettings, type TransitionDetail } from './supervised-child.js';
 
 const MAX_HELD_EVENTS = 1000;
+const RESUBSCRIBE_GRACE_MS = 100;
 
 export interface SupervisorSettings {
   only?: string[] | undefined;
@@ -95,8 +96,12 @@ export class Supervisor implements ChildObserver {
     this.describe(child, to, detail);
     if (child.spec.carriesEvents && to === 'running' && this.held) {
       const held = this.held;
-      this.held = null;
-      for (const event of held) this.events.publish(event);
+      // A moment for subscribers to reconnect to the restarted broker: it forwards nothing to those not back yet.
+      setTimeout(() => {
+        if (this.held !== held || child.state !== 'running') return;
+        this.held = null;
+        for (const event of held) this.events.publish(event);
+      }, RESUBSCRIBE_GRACE_MS).unref();
     }
   }
 

@@ -12,7 +12,7 @@ import type { StackEnv } from './processes.js';
 export class EventCollector {
   readonly events: ReceivedEvent[] = [];
   // Reconnects quickly after a broker restart, ahead of publishers replaying what they queued meanwhile.
-  private readonly socket = new Subscriber({ linger: 0, reconnectInterval: 10, reconnectMaxInterval: 1000 });
+  private readonly socket = new Subscriber({ linger: 0, reconnectInterval: 10 });
   private readonly loop: Promise<void>;
 
   constructor(private readonly stack: Pick<StackEnv, 'brokerPubPort' | 'brokerPullPort'>, prefixes: string[] = []) {

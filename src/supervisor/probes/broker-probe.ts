@@ -13,8 +13,9 @@ const RESEND_MS = 20;
  * until its nonce arrives, since a fresh subscription takes a moment to reach the broker.
  */
 export class BrokerProbe implements Probe {
-  private readonly push = new Push({ linger: 0, sendHighWaterMark: 100, sendTimeout: 0 });
-  private readonly sub = new Subscriber({ linger: 0 });
+  // Quick reconnects: a restarted broker is seen healthy as soon as it can be.
+  private readonly push = new Push({ linger: 0, sendHighWaterMark: 100, sendTimeout: 0, reconnectInterval: 10 });
+  private readonly sub = new Subscriber({ linger: 0, reconnectInterval: 10 });
   private readonly waiting = new Map<string, () => void>();
   private readonly loop: Promise<void>;
 
