@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { RoomsClient } from '../../src/clients/rooms/rooms-client.js';
 import { startUntil, stop } from '../children.js';
 import { freePorts } from '../ports.js';
 import { median, runStandalone, type BenchFigure } from '../report.js';
+import { RawHttpClient } from './http-driver.js';
 
 /**
  * Calls per second for list_rooms (10 rooms) and join_room, one keep-alive client and 8
@@ -30,31 +30,22 @@ const bodies = {
   join_room: () => call('join_room', [`pool-${users % POOL}`, `u${users++}`]),
 };
 
-/** `clients` sequential callers on keep-alive connections for SECONDS; returns calls/s. */
+/** `clients` sequential callers, each on its own keep-alive connection, for SECONDS; returns calls/s. */
 async function drive(port: number, method: keyof typeof bodies, clients: number): Promise<number> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const deadline = performance.now() + SECONDS * 1000;
   let done = 0;
-  const one = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const body = bodies[method]();
-      const request = http.request({ host: '127.0.0.1', port, path: '/RPC2', method: 'POST', agent, headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body) } }, (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => (response.statusCode === 200 && !text.includes('<fault>') ? resolve() : reject(new Error(`${method} failed: ${text.slice(0, 200)}`))));
-      });
-      request.on('error', reject);
-      request.end(body);
-    });
   const started = performance.now();
   await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < deadline) {
-      await one();
-      done++;
+    const client = new RawHttpClient(port);
+    try {
+      while (performance.now() < deadline) {
+        await client.call(bodies[method]());
+        done++;
+      }
+    } finally {
+      client.close();
     }
   }));
-  agent.destroy();
   return done / ((performance.now() - started) / 1000);
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { writeFileAtomic } from '../../src/storage/write-file-atomic.js';
 import path from 'node:path';
 
@@ -39,6 +39,7 @@ function checksum(text: string): string {
 
 export class Journal<S, C> {
   private fd: number | null = null;
+  private syncWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   private seq = 0;
   private recordsSinceSnapshot = 0;
 
@@ -96,10 +97,39 @@ export class Journal<S, C> {
 
   /** Appends one change and makes it durable before returning. */
   append(change: C): void {
+    this.write(change);
+    fdatasyncSync(this.fd!);
+  }
+
+  /**
+   * Appends one change now and resolves once it is durable. Changes appended in the same turn of
+   * the event loop share one fsync (group commit), so concurrent writers do not queue behind one
+   * another's disk flushes; nobody is answered before their change is on disk.
+   */
+  appendDurably(change: C): Promise<void> {
+    this.write(change);
+    return new Promise<void>((resolve, reject) => {
+      this.syncWaiters.push({ resolve, reject });
+      if (this.syncWaiters.length === 1) setImmediate(() => this.syncNow());
+    });
+  }
+
+  private syncNow(): void {
+    const waiters = this.syncWaiters;
+    this.syncWaiters = [];
+    try {
+      fdatasyncSync(this.fd!);
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error as Error);
+      return;
+    }
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  private write(change: C): void {
     if (this.fd === null) throw new Error('journal is not open');
     const body = JSON.stringify({ seq: this.seq + 1, change } satisfies JournalRecord<C>);
     writeSync(this.fd, `${checksum(body)} ${body}\n`);
-    fsyncSync(this.fd);
     this.seq++;
     this.recordsSinceSnapshot++;
   }
@@ -115,6 +145,7 @@ export class Journal<S, C> {
   }
 
   close(): void {
+    if (this.syncWaiters.length > 0) this.syncNow();
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EventPublisher } from '../../src/events/publisher.js';
+import type { RoutableEvent } from '../../src/events/topics.js';
 import type { Admission, CreatedRoom, MemberChange, RoomInfo, RoomSummary } from '../../src/protocol/rooms-api.js';
 import { makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
@@ -42,6 +43,7 @@ const hashKey = (key: string): Buffer => createHash('sha256').update(key).digest
  */
 export class RoomOps {
   private readonly limiter: AttemptLimiter;
+  private listed: { rooms: RoomSummary[]; validUntil: number } | null = null;
 
   constructor(
     private readonly directory: RoomDirectory,
@@ -76,14 +78,15 @@ export class RoomOps {
       members: { [nameKey(user)]: { name: user, joinedAt: now } },
       revoked: {},
     };
-    this.commit({ op: 'create', room });
-    this.events.publish(makeEvent('room.created', 'rooms', {
+    const durable = this.commit({ op: 'create', room }, () => makeEvent('room.created', 'rooms', {
       room: name, user, private: passphrase !== null, unlisted: room.unlisted, expires_at: room.expiresAt ? iso(room.expiresAt) : null, members: 1,
     }));
     this.logger.info({ room: name, user, private: passphrase !== null, temporary: room.expiresAt !== null }, 'room created');
     const created = this.directory.get(name)!;
+    const admission = this.admit(created, user, now);
+    await durable;
     return {
-      ...this.admit(created, user, now),
+      ...admission,
       owner_key: ownerKey,
       topic: created.topic,
       private: passphrase !== null,
@@ -105,17 +108,23 @@ export class RoomOps {
     if (member && !provesName) {
       throw new RpcFault('name_taken', `the name ${member.name} is already taken in room ${current.name}; choose another name, or pass that name's ticket to rejoin`);
     }
+    let durable: Promise<void> | undefined;
     if (!member) {
-      this.commit({ op: 'join', room: current.name, user, at: now });
-      this.events.publish(makeEvent('room.joined', 'rooms', { room: current.name, user, members: Object.keys(current.members).length, issued_at: now }));
+      durable = this.commit({ op: 'join', room: current.name, user, at: now }, () =>
+        makeEvent('room.joined', 'rooms', { room: current.name, user, members: Object.keys(current.members).length, issued_at: now }));
       this.logger.info({ room: current.name, user, members: Object.keys(current.members).length }, 'user joined room');
     }
-    return this.admit(current, member?.name ?? user, now);
+    const admission = this.admit(current, member?.name ?? user, now);
+    await durable;
+    return admission;
   }
 
   listRooms(): RoomSummary[] {
     const now = Date.now();
-    return this.directory
+    // Listing is the most frequent call and changes are rare: the answer is kept until the next
+    // change, or until the first listed room in it expires.
+    if (this.listed && now < this.listed.validUntil) return this.listed.rooms;
+    const rooms = this.directory
       .all()
       .filter((room) => !room.unlisted && !this.isExpired(room, now))
       .sort((a, b) => a.name.localeCompare(b.name))
@@ -126,6 +135,9 @@ export class RoomOps {
         private: room.passphrase !== null,
         ...(room.expiresAt ? { expires_at: iso(room.expiresAt) } : {}),
       }));
+    const validUntil = Math.min(...rooms.map((room) => (room.expires_at ? Date.parse(room.expires_at) : Infinity)));
+    this.listed = { rooms, validUntil };
+    return rooms;
   }
 
   roomInfo(name: string, ticket: string | undefined): RoomInfo {
@@ -146,38 +158,40 @@ export class RoomOps {
     };
   }
 
-  leaveRoom(name: string, ticket: string): MemberChange {
+  async leaveRoom(name: string, ticket: string): Promise<MemberChange> {
     const room = this.live(name);
     const holder = this.ticketHolder(ticket, room, { allowExpired: true });
     const member = holder && room.members[nameKey(holder.user)];
     if (!holder || !member) throw new RpcFault('bad_ticket', `that ticket does not belong to a member of room ${room.name}`);
-    this.commit({ op: 'leave', room: room.name, user: member.name });
+    const durable = this.commit({ op: 'leave', room: room.name, user: member.name }, () =>
+      makeEvent('room.left', 'rooms', { room: room.name, user: member.name, members: Object.keys(room.members).length }));
     const members = Object.keys(room.members).length;
-    this.events.publish(makeEvent('room.left', 'rooms', { room: room.name, user: member.name, members }));
     this.logger.info({ room: room.name, user: member.name, members }, 'user left room');
+    await durable;
     return { room: room.name, user: member.name, members };
   }
 
-  deleteRoom(name: string, ownerKey: string): { room: string; deleted: true } {
+  async deleteRoom(name: string, ownerKey: string): Promise<{ room: string; deleted: true }> {
     const room = this.live(name);
     this.checkOwner(room, ownerKey);
-    this.commit({ op: 'delete', room: room.name });
-    this.events.publish(makeEvent('room.deleted', 'rooms', { room: room.name, user: room.owner }));
+    const durable = this.commit({ op: 'delete', room: room.name }, () => makeEvent('room.deleted', 'rooms', { room: room.name, user: room.owner }));
     this.logger.info({ room: room.name, user: room.owner }, 'room deleted');
+    await durable;
     return { room: room.name, deleted: true };
   }
 
-  kick(name: string, ownerKey: string, user: string): MemberChange {
+  async kick(name: string, ownerKey: string, user: string): Promise<MemberChange> {
     const room = this.live(name);
     this.checkOwner(room, ownerKey);
     if (nameKey(user) === nameKey(room.owner)) throw new RpcFault('invalid_params', `kick: the owner cannot kick themselves; delete the room instead`);
     const target = room.members[nameKey(user)]?.name ?? user;
     // Every ticket issued up to now is void; a later one is impossible since a kicked name cannot join.
     const revokedBefore = Date.now() + 1;
-    this.commit({ op: 'kick', room: room.name, user: target, revokedBefore });
+    const durable = this.commit({ op: 'kick', room: room.name, user: target, revokedBefore }, () =>
+      makeEvent('room.kicked', 'rooms', { room: room.name, user: target, by: room.owner, members: Object.keys(room.members).length, revoked_before: revokedBefore }));
     const members = Object.keys(room.members).length;
-    this.events.publish(makeEvent('room.kicked', 'rooms', { room: room.name, user: target, by: room.owner, members, revoked_before: revokedBefore }));
     this.logger.info({ room: room.name, user: target, members }, 'user kicked from room');
+    await durable;
     return { room: room.name, user: target, members };
   }
 
@@ -196,8 +210,8 @@ export class RoomOps {
 
   private expire(room: Room): void {
     const members = Object.keys(room.members).length;
-    this.commit({ op: 'expire', room: room.name });
-    this.events.publish(makeEvent('room.expired', 'rooms', { room: room.name, members }));
+    this.commit({ op: 'expire', room: room.name }, () => makeEvent('room.expired', 'rooms', { room: room.name, members })).catch((error: unknown) =>
+      this.logger.error({ err: error, room: room.name }, 'could not record the expiry of a room'));
     this.logger.info({ room: room.name, members }, 'room expired');
   }
 
@@ -221,10 +235,21 @@ export class RoomOps {
     return room;
   }
 
-  private commit(change: RoomChange): void {
-    this.journal.append(change);
+  /**
+   * Records a change, applies it, and resolves once it is durable (then publishes its event): the
+   * caller answers only then.
+   * Other calls may see the change before its fsync completes; a crash in between loses it, but
+   * it was never acknowledged to anyone.
+   */
+  private async commit(change: RoomChange, describe?: () => RoutableEvent): Promise<void> {
+    const durable = this.journal.appendDurably(change);
     this.directory.apply(change);
+    this.listed = null;
+    const event = describe?.();
     if (this.journal.size >= this.settings.compactAfter) this.journal.compact(this.directory.snapshot());
+    await durable;
+    // Published only once durable, so no subscriber hears of a change a crash could still undo.
+    if (event) this.events.publish(event);
   }
 
   private admit(room: Room, user: string, now: number): Admission {
