@@ -54,7 +54,7 @@ export function createRpcServer(methods: ReturnType<typeof roomMethods>, setting
     try {
       const call = decodeCall(body);
       method = call.method;
-      xml = encodeResult(await invoke(methods, call.method, call.params, { clientAddress, logger }));
+      xml = encodeOnce(await invoke(methods, call.method, call.params, { clientAddress, logger }));
     } catch (error) {
       const fault = asFault(error, logger, method);
       xml = encodeFault(fault.code, fault.message);
@@ -66,6 +66,19 @@ export function createRpcServer(methods: ReturnType<typeof roomMethods>, setting
   }
 
   return server;
+}
+
+/**
+ * Results are encoded once per object: an answer a method hands out again unchanged (the cached
+ * room list) is not serialised again. Methods never mutate a result after returning it.
+ */
+const encoded = new WeakMap<object, string>();
+
+function encodeOnce(result: unknown): string {
+  if (typeof result !== 'object' || result === null) return encodeResult(result);
+  let xml = encoded.get(result);
+  if (xml === undefined) encoded.set(result, (xml = encodeResult(result)));
+  return xml;
 }
 
 function plain(response: http.ServerResponse, status: number, text: string): void {
