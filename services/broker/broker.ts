@@ -1,5 +1,5 @@
-import { Publisher, Pull } from 'zeromq';
-import { decodeEnvelope } from '../../src/events/envelope.js';
+import { Publisher, Pull, Push } from 'zeromq';
+import { decodeEnvelope, encodeEnvelope } from '../../src/events/envelope.js';
 import { systemTopic } from '../../src/events/topics.js';
 import { makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
@@ -17,19 +17,18 @@ export interface BrokerSettings {
 }
 
 /**
- * Forwards PUSHed envelopes to PUB as `[topic, payload]`. The receive loop is the only code that
- * writes to PUB (a ZeroMQ socket allows one send in flight); the stats timer hands its message to
- * the loop, or sends it itself when the loop is idle.
+ * Forwards PUSHed envelopes to PUB as `[topic, payload]`. One loop is the only writer to PUB (a
+ * ZeroMQ socket allows one send in flight); the broker's own stats enter that loop like any other
+ * event, through an in-process PUSH into the same PULL, so they are counted like any other event.
  */
 export class Broker {
   private readonly pull = new Pull({ receiveHighWaterMark: 10_000 });
   private readonly pub: Publisher;
+  private readonly stats = new Push({ sendHighWaterMark: 10, sendTimeout: 0, linger: 0 });
+  private readonly statsEndpoint = `inproc://thiscord-broker-stats-${process.pid}-${Math.random().toString(36).slice(2)}`;
   private readonly drops: DropReport;
   private received = 0;
   private published = 0;
-  private loopSending = false;
-  private sideSend: Promise<void> | null = null;
-  private pendingSide: [string, string] | null = null;
   private loop: Promise<void> = Promise.resolve();
   private statsTimer: NodeJS.Timeout | null = null;
   private closing = false;
@@ -48,19 +47,21 @@ export class Broker {
     // PUB first: once PULL accepts, everything received has somewhere to go.
     await this.bind(this.pub, `tcp://${host}:${pubPort}`, { what: 'PUB', port: pubPort, flag: 'broker-pub-port' });
     await this.bind(this.pull, `tcp://${host}:${pullPort}`, { what: 'PULL', port: pullPort, flag: 'broker-pull-port' });
+    await this.pull.bind(this.statsEndpoint);
+    this.stats.connect(this.statsEndpoint);
     this.loop = this.forward();
     if (this.settings.statsIntervalMs > 0) {
       this.statsTimer = setInterval(() => this.publishStats(), this.settings.statsIntervalMs);
     }
   }
 
-  /** Stops taking input, forwards what was already received, then closes both sockets. */
+  /** Stops taking input, forwards what was already received, then closes every socket. */
   async stop(): Promise<void> {
     this.closing = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
+    this.stats.close();
     this.pull.close();
     await this.loop;
-    await this.sideSend;
     this.drops.flush();
     this.pub.close();
   }
@@ -75,64 +76,35 @@ export class Broker {
 
   private async forward(): Promise<void> {
     const max = this.settings.maxEventBytes;
-    for (;;) {
-      let frames: Buffer[];
-      try {
-        frames = await this.pull.receive();
-      } catch (error) {
-        if (this.closing) return;
-        this.logger.error({ err: error }, 'receive failed');
-        continue;
-      }
-      this.received++;
-      if (frames.length !== 1) {
-        this.drops.record('bad_frames');
-        continue;
-      }
-      const decoded = decodeEnvelope(frames[0]!, max);
-      if (!decoded.ok) {
-        this.drops.record(decoded.reason);
-        continue;
-      }
-      if (this.sideSend) await this.sideSend;
-      this.loopSending = true;
-      await this.pub.send([decoded.topicFrame, decoded.payloadFrame]);
-      this.published++;
-      if (this.pendingSide) {
-        const side = this.pendingSide;
-        this.pendingSide = null;
-        await this.pub.send(side);
+    try {
+      for await (const frames of this.pull) {
+        this.received++;
+        if (frames.length !== 1) {
+          this.drops.record('bad_frames');
+          continue;
+        }
+        const decoded = decodeEnvelope(frames[0]!, max);
+        if (!decoded.ok) {
+          this.drops.record(decoded.reason);
+          continue;
+        }
+        await this.pub.send([decoded.topicFrame, decoded.payloadFrame]);
         this.published++;
       }
-      this.loopSending = false;
+    } catch (error) {
+      if (!this.closing) this.logger.error({ err: error }, 'the forwarding loop stopped');
     }
   }
 
   private publishStats(): void {
-    const { received, published } = this;
     const event = makeEvent('broker.stats', 'broker', {
-      received,
-      published,
+      received: this.received,
+      published: this.published,
       dropped: this.drops.dropped,
       dropped_by_reason: { ...this.drops.total },
       interval_ms: this.settings.statsIntervalMs,
     });
-    const frames: [string, string] = [systemTopic('broker'), JSON.stringify(event)];
-    if (this.loopSending) {
-      this.pendingSide = frames;
-      return;
-    }
-    // The previous report is still being written; counts are cumulative, so the next one covers both.
-    if (this.sideSend) return;
-    this.sideSend = this.pub.send(frames).then(
-      () => {
-        this.published++;
-        this.sideSend = null;
-      },
-      (error: unknown) => {
-        this.sideSend = null;
-        if (!this.closing) this.logger.warn({ err: error }, 'could not publish broker stats');
-      },
-    );
+    // A full in-process queue means the loop is far behind; the next report carries the totals.
+    this.stats.send(encodeEnvelope(systemTopic('broker'), event)).catch(() => undefined);
   }
 }
