@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomsClient } from '../../src/clients/rooms/rooms-client.js';
 import { RawHubClient } from '../helpers/hub-client.js';
@@ -34,6 +35,15 @@ describe('thiscord chat in a real terminal', () => {
     await alice.waitForText(/study you: hello bob ✓/);
     await bob.type('/me waves');
     await alice.waitForText('* bob waves');
+
+    // A message arriving while alice is half-way through a line is printed above it; her line survives.
+    await execa('tmux', ['-L', alice.socket, 'send-keys', '-t', alice.name, '-l', 'half-typed words']);
+    await alice.waitForText(/> half-typed words$/m);
+    await bob.type('interrupting');
+    const interrupted = await alice.waitForText('bob: interrupting');
+    expect(interrupted.trimEnd().split('\n').at(-1)).toMatch(/\[study\] > half-typed words$/);
+    await execa('tmux', ['-L', alice.socket, 'send-keys', '-t', alice.name, ' finished', 'Enter']);
+    await bob.waitForText('alice: half-typed words finished');
 
     // Someone sends escape sequences that would clear the screen and set the title.
     const mallory = await RawHubClient.hello(stack.hubPort, (await new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort }).joinRoom('study', 'mallory')).ticket);

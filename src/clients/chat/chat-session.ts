@@ -2,6 +2,7 @@ import type { CommonConfig } from '../../config/options.js';
 import type { HubFrame } from '../../protocol/frames.js';
 import { isValidName, nameKey, NAME_RULE } from '../../protocol/names.js';
 import { Prompter } from '../prompter.js';
+import { sanitizeForTerminal } from '../terminal-text.js';
 import { formatRoomList } from '../rooms/admin.js';
 import { saveAdmission, ticketFor } from '../rooms/credentials.js';
 import { RoomsClient, RoomsFault, RoomsUnreachableError, type Admission } from '../rooms/rooms-client.js';
@@ -101,7 +102,7 @@ export class ChatSession {
   private wire(): void {
     this.hub.on('frame', (frame) => this.show(frame));
     this.hub.on('acked', (message, seq) => this.screen.mark(message.id, '✓', `delivered #${seq} to ${message.room}`));
-    this.hub.on('unsent', (message, reason) => this.screen.print(`! not sent to ${message.room}: ${message.text} (${reason})`));
+    this.hub.on('unsent', (message, reason) => this.screen.print(`! not sent to ${message.room}: ${sanitizeForTerminal(message.text)} (${sanitizeForTerminal(reason)})`));
     this.hub.on('room-lost', (room, _code, reason) => {
       this.screen.info(`left ${room}: ${reason}`);
       if (this.current && nameKey(this.current) === nameKey(room)) this.current = this.hub.rooms[0];
