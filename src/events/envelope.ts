@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { scanString, scanValue, skipSpace } from './json-scan.js';
 import type { DropReason } from './types.js';
 
 /**
@@ -15,63 +16,89 @@ export type DecodedEnvelope =
   | { ok: true; topic: string; topicFrame: Uint8Array | string; payloadFrame: Uint8Array | string }
   | { ok: false; reason: DropReason };
 
+const TOPIC_KEY = Buffer.from('"topic"');
+const PAYLOAD_KEY = Buffer.from('"payload"');
+const NULL_PAYLOAD = Buffer.from('null');
+/** Reused between calls (the scan is synchronous): set when a scanned string holds an escape. */
+const escapes = { escaped: false };
+
+/** Whether `bytes` holds `expected` at `at`; a short loop beats a native call for a few bytes. */
+function holds(bytes: Buffer, at: number, expected: Buffer): boolean {
+  for (let k = 0; k < expected.length; k++) if (bytes[at + k] !== expected[k]) return false;
+  return true;
+}
+
 /**
  * Validates one PUSHed frame. Never throws: every failure is a drop reason the broker counts.
- * The frames to publish are views into the received frame when the envelope has the canonical
- * shape `{"topic":"…","payload":…}` (what every publisher here and the seed's produce), which
- * saves re-encoding on the broker's hot path; any other valid shape is re-serialised.
+ *
+ * This is the broker's hot path, so the frame is validated by scanning its bytes (json-scan.ts),
+ * and the frames to publish are views into it: no strings, no objects, no re-encoding. Rare
+ * layouts the scan cannot settle on its own (an escape inside a key or the topic) go through
+ * JSON.parse instead, with the same result.
  */
 export function decodeEnvelope(frame: Uint8Array, maxBytes: number = DEFAULT_MAX_EVENT_BYTES): DecodedEnvelope {
   if (frame.byteLength > maxBytes) return { ok: false, reason: 'too_large' };
   if (!isUtf8(frame)) return { ok: false, reason: 'bad_utf8' };
   const bytes = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
-  let parsed: unknown;
+  escapes.escaped = false;
+  let i = skipSpace(bytes, 0);
+  // Valid or not, anything but an object is not an envelope.
+  if (bytes[i] !== 0x7b) return { ok: false, reason: 'bad_json' };
+  // Walk the top-level members; as in JSON.parse, the last of a duplicated key wins.
+  let topic: [number, number] | undefined;
+  let topicIsString = false;
+  let payload: [number, number] | undefined;
+  let escapedKey = false;
+  i = skipSpace(bytes, i + 1);
+  if (bytes[i] !== 0x7d) {
+    for (;;) {
+      if (bytes[i] !== 0x22) return { ok: false, reason: 'bad_json' };
+      const keyEnd = scanString(bytes, i, escapes);
+      if (keyEnd < 0) return { ok: false, reason: 'bad_json' };
+      const keyStart = i;
+      i = skipSpace(bytes, keyEnd);
+      if (bytes[i] !== 0x3a) return { ok: false, reason: 'bad_json' };
+      const valueStart = skipSpace(bytes, i + 1);
+      const valueEnd = scanValue(bytes, valueStart);
+      if (valueEnd < 0) return { ok: false, reason: 'bad_json' };
+      escapedKey ||= escapes.escaped;
+      if (keyEnd - keyStart === TOPIC_KEY.length && holds(bytes, keyStart, TOPIC_KEY)) {
+        topic = [valueStart, valueEnd];
+        topicIsString = bytes[valueStart] === 0x22;
+      } else if (keyEnd - keyStart === PAYLOAD_KEY.length && holds(bytes, keyStart, PAYLOAD_KEY)) {
+        payload = [valueStart, valueEnd];
+      }
+      i = skipSpace(bytes, valueEnd);
+      if (bytes[i] === 0x2c) i = skipSpace(bytes, i + 1);
+      else if (bytes[i] === 0x7d) break;
+      else return { ok: false, reason: 'bad_json' };
+    }
+  }
+  if (skipSpace(bytes, i + 1) !== bytes.length) return { ok: false, reason: 'bad_json' };
+  // Valid JSON, but a key spelt with escapes may be "topic" or "payload": JSON.parse decides.
+  if (escapedKey) return parsedEnvelope(bytes);
+  if (!topic || !topicIsString || topic[1] - topic[0] <= 2) return { ok: false, reason: 'no_topic' };
+  scanString(bytes, topic[0], escapes);
+  if (escapes.escaped) return parsedEnvelope(bytes);
+  return {
+    ok: true,
+    topic: bytes.toString('utf8', topic[0] + 1, topic[1] - 1),
+    topicFrame: bytes.subarray(topic[0] + 1, topic[1] - 1),
+    payloadFrame: payload ? bytes.subarray(payload[0], payload[1]) : NULL_PAYLOAD,
+  };
+}
+
+/** The general path, for frames the scan validated but whose keys or topic carry escapes. */
+function parsedEnvelope(bytes: Buffer): DecodedEnvelope {
+  let parsed: { topic?: unknown; payload?: unknown };
   try {
-    parsed = JSON.parse(bytes.toString('utf8'));
+    parsed = JSON.parse(bytes.toString('utf8')) as typeof parsed;
   } catch {
     return { ok: false, reason: 'bad_json' };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'bad_json' };
-  const { topic, payload } = parsed as { topic?: unknown; payload?: unknown };
+  const { topic, payload } = parsed;
   if (typeof topic !== 'string' || topic.length === 0) return { ok: false, reason: 'no_topic' };
-  const views = Object.keys(parsed).length === 2 ? canonicalViews(bytes) : undefined;
-  if (views) return { ok: true, topic, topicFrame: views.topic, payloadFrame: views.payload };
   return { ok: true, topic, topicFrame: topic, payloadFrame: JSON.stringify(payload ?? null) };
-}
-
-const OPEN = Buffer.from('{"topic":"');
-const PAYLOAD_KEY = Buffer.from(',"payload":');
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const CLOSE_BRACE = 0x7d;
-
-/**
- * For a frame already known to be a valid JSON object with exactly the keys topic and payload,
- * finds the topic's and the payload's bytes when it is laid out `{"topic":"<no escapes>",
- * "payload":<value>}`. A duplicate key would put a second `"payload":` after the first (inside a
- * JSON string a quote is always escaped, so the pattern cannot hide there); any other layout
- * returns undefined and is re-serialised instead.
- */
-function canonicalViews(bytes: Buffer): { topic: Buffer; payload: Buffer } | undefined {
-  if (bytes.compare(OPEN, 0, OPEN.length, 0, OPEN.length) !== 0) return undefined;
-  const topicEnd = bytes.indexOf(QUOTE, OPEN.length);
-  if (topicEnd < 0) return undefined;
-  const backslash = bytes.indexOf(BACKSLASH, OPEN.length);
-  if (backslash >= 0 && backslash < topicEnd) return undefined;
-  const valueStart = topicEnd + 1 + PAYLOAD_KEY.length;
-  if (valueStart >= bytes.length) return undefined;
-  if (bytes.compare(PAYLOAD_KEY, 0, PAYLOAD_KEY.length, topicEnd + 1, valueStart) !== 0) return undefined;
-  if (bytes.indexOf(PAYLOAD_KEY.subarray(1), valueStart) >= 0) return undefined;
-  let end = bytes.length - 1;
-  while (end > valueStart && isSpace(bytes[end]!)) end--;
-  if (bytes[end] !== CLOSE_BRACE) return undefined;
-  let valueEnd = end;
-  while (valueEnd > valueStart && isSpace(bytes[valueEnd - 1]!)) valueEnd--;
-  return { topic: bytes.subarray(OPEN.length, topicEnd), payload: bytes.subarray(valueStart, valueEnd) };
-}
-
-function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
 /** A subscriber's view of one PUBlished message. */
