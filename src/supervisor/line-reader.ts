@@ -1,14 +1,18 @@
+import { StringDecoder } from 'node:string_decoder';
+
 /**
  * Turns a child's output chunks into whole lines, so that lines from different services are
  * never interleaved mid-line in the aggregated log.
  */
 export class LineReader {
   private pending = '';
+  // A chunk can end inside a multi-byte character; the decoder keeps those bytes for the next one.
+  private readonly decoder = new StringDecoder('utf8');
 
   constructor(private readonly onLine: (line: string) => void, private readonly maxLine = 64 * 1024) {}
 
   push(chunk: Buffer): void {
-    this.pending += chunk.toString('utf8');
+    this.pending += this.decoder.write(chunk);
     let newline = this.pending.indexOf('\n');
     while (newline >= 0) {
       const line = this.pending.slice(0, newline).replace(/\r$/, '');
@@ -23,6 +27,7 @@ export class LineReader {
   }
 
   end(): void {
+    this.pending += this.decoder.end();
     if (this.pending !== '') this.onLine(this.pending);
     this.pending = '';
   }

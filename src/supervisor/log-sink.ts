@@ -29,13 +29,20 @@ export function formatPretty(record: LogRecord, colour: boolean): string {
   return [`${clock(record.time)} ${paint(SERVICE_COLOURS[service] ?? 34, service.padEnd(10))} | ${levelText} ${String(record.msg ?? '')}`, ...fields].join(' ');
 }
 
+/** Colour on a terminal, or when FORCE_COLOR asks for it (e.g. piped into `less -R`); NO_COLOR always wins. */
+export function wantsColour(out: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0';
+  return Boolean((out as NodeJS.WriteStream).isTTY);
+}
+
 /**
  * The aggregated log: every line from every service and from the supervisor goes through here, one
  * whole line per write. JSON records from a service keep their `service` field; anything else a
  * service prints (a stack trace) is kept as an error record tagged with the service.
  */
 export class LogSink {
-  constructor(private readonly format: LogFormat, private readonly out: NodeJS.WritableStream = process.stdout, private readonly colour = Boolean((out as NodeJS.WriteStream).isTTY)) {}
+  constructor(private readonly format: LogFormat, private readonly out: NodeJS.WritableStream = process.stdout, private readonly colour = wantsColour(out)) {}
 
   /** A line a service printed. */
   service(service: string, line: string, stream: 'stdout' | 'stderr'): void {

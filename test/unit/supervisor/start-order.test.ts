@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { stackSpecs, type ChildSpec } from '../../../src/supervisor/child-spec.js';
+import { startOrder } from '../../../src/supervisor/start-order.js';
+import type { CommonConfig } from '../../../src/config/options.js';
+
+const config: CommonConfig = {
+  host: '127.0.0.1', hubPort: 1, roomsPort: 2, brokerPullPort: 3, brokerPubPort: 4, dataDir: '/tmp/thiscord-unit', logLevel: 'info', logFormat: 'json',
+};
+const names = (specs: ChildSpec[]): string[] => specs.map((spec) => spec.name);
+const specs = stackSpecs(config, 5000);
+
+describe('startOrder', () => {
+  it('starts the whole stack broker, then rooms, then hub', () => {
+    expect(names(startOrder(specs))).toEqual(['broker', 'rooms', 'hub']);
+  });
+
+  it('adds what an --only service depends on, in dependency order', () => {
+    expect(names(startOrder(specs, ['hub']))).toEqual(['broker', 'rooms', 'hub']);
+    expect(names(startOrder(specs, ['rooms']))).toEqual(['broker', 'rooms']);
+    expect(names(startOrder(specs, ['broker']))).toEqual(['broker']);
+  });
+
+  it('orders by dependencies, not by the order --only lists them', () => {
+    expect(names(startOrder(specs, ['hub', 'broker']))).toEqual(['broker', 'rooms', 'hub']);
+  });
+
+  it('refuses an unknown service, listing the ones it knows', () => {
+    expect(() => startOrder(specs, ['hubb'])).toThrow('unknown service "hubb" in --only; choose from broker, rooms, hub');
+  });
+
+  it('refuses specs that depend on each other in a cycle', () => {
+    const cyclic = specs.map((spec) => (spec.name === 'broker' ? { ...spec, dependsOn: ['hub' as const] } : spec));
+    expect(() => startOrder(cyclic)).toThrow(/cycle/);
+  });
+});
+
+describe('stackSpecs', () => {
+  it('hands every child the shared configuration with JSON logs forced', () => {
+    for (const spec of stackSpecs({ ...config, logFormat: 'pretty' }, 5000)) {
+      expect(spec.env).toMatchObject({ THISCORD_LOG_FORMAT: 'json', THISCORD_HUB_PORT: '1', THISCORD_DATA_DIR: '/tmp/thiscord-unit' });
+      expect(spec.entry).toMatch(new RegExp(`services/${spec.name}/main\\.js$`));
+    }
+  });
+
+  it('lets only the broker carry events', () => {
+    expect(specs.filter((spec) => spec.carriesEvents).map((spec) => spec.name)).toEqual(['broker']);
+  });
+});
