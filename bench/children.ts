@@ -1,10 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
-/** Starts a process for a benchmark and resolves once a line of its stdout matches `ready`. */
+/**
+ * Starts a process for a benchmark and resolves once a line of its stdout matches `ready`. Our
+ * services get an IPC channel: if the benchmark dies, the channel closes and they exit with it.
+ */
 export function startUntil(command: string, args: string[], env: Record<string, string>, ready: (line: string) => boolean, timeoutMs = 15_000): Promise<ChildProcess> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const ipc = command === process.execPath;
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', ...(ipc ? (['ipc'] as const) : [])] });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0] ?? command} did not become ready in time`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${args[0] ?? command} did not become ready in time`));
+    }, timeoutMs);
     let buffered = '';
     const onData = (chunk: Buffer): void => {
       buffered += chunk.toString();

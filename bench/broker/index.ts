@@ -1,4 +1,5 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
+import { startUntil } from '../children.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pull, Subscriber } from 'zeromq';
@@ -41,22 +42,9 @@ async function startForwarder(kind: 'broker' | 'raw', pullPort: number, pubPort:
     await waitForMessage(child, (m) => m === 'ready', 10_000);
     return child;
   }
-  const child = spawn(process.execPath, [path.join(dist, 'services/broker/main.js'), '--stats-interval', '0', '--log-level', 'info'], {
-    env: { ...process.env, THISCORD_BROKER_PULL_PORT: String(pullPort), THISCORD_BROKER_PUB_PORT: String(pubPort), THISCORD_LOG_FORMAT: 'json' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('broker did not become ready')), 10_000);
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      if (buffered.includes('"ready":true')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return child;
+  return startUntil(process.execPath, [path.join(dist, 'services/broker/main.js'), '--stats-interval', '0'], {
+    THISCORD_BROKER_PULL_PORT: String(pullPort), THISCORD_BROKER_PUB_PORT: String(pubPort), THISCORD_LOG_FORMAT: 'json',
+  }, (line) => line.includes('"ready":true'));
 }
 
 async function trial(kind: Path): Promise<Trial> {
