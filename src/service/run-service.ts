@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { commonConfigFrom, commonOptions, withEnv, type CommonArgs } from '../config/options.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { RunningService, ServiceDefinition } from './definition.js';
+import { SERVICE_LISTENING } from './handshake.js';
 import { StartupError } from './startup-error.js';
 
 /** Past this a stopping service exits anyway: the supervisor's own grace period is longer. */
@@ -31,6 +32,8 @@ export async function runService(definition: ServiceDefinition, args: ArgumentsC
     reportFatal(logger, 'failed to start', error);
     process.exit(1);
   }
+  // Tells a supervisor that this process (not some other one on the same port) is listening.
+  process.send?.({ type: SERVICE_LISTENING });
   process.on('uncaughtException', (error) => {
     reportFatal(logger, 'crashed', error);
     process.exit(1);

@@ -4,6 +4,7 @@ import type { ChildSpec } from './child-spec.js';
 import type { Probe } from './probes/probe.js';
 import { RestartPolicy, type RestartSettings } from './restart-policy.js';
 import { LineReader } from './line-reader.js';
+import { SERVICE_LISTENING } from '../service/handshake.js';
 
 export interface ProbeSettings {
   readyTimeoutMs: number;
@@ -58,6 +59,8 @@ export class SupervisedChild {
   /** Set once the supervisor is stopping: an exit then is final, never restarted. */
   private shuttingDown = false;
   private wentFatal = false;
+  /** Set when the current process reports (over IPC) that its sockets are bound. */
+  private listening = false;
 
   constructor(readonly spec: ChildSpec, private readonly probes: ProbeSettings, restart: RestartSettings, private readonly observer: ChildObserver) {
     this.policy = new RestartPolicy(restart);
@@ -144,6 +147,10 @@ export class SupervisedChild {
       detached: true,
     });
     this.process = child;
+    this.listening = false;
+    child.on('message', (message: unknown) => {
+      if ((message as { type?: unknown } | null)?.type === SERVICE_LISTENING && this.process === child) this.listening = true;
+    });
     this.move('starting', { attempt: this.attempt, pid: child.pid });
     for (const stream of ['stdout', 'stderr'] as const) {
       const reader = new LineReader((line) => {
@@ -169,6 +176,8 @@ export class SupervisedChild {
         return;
       }
       try {
+        // A probe answered before our child says it is listening came from another process on its port.
+        if (!this.listening) throw new Error('not listening yet');
         await this.probe!.check(Math.min(READY_ATTEMPT_MS, this.probes.readyTimeoutMs));
         if (this.process !== child || this.stateValue !== 'starting') return;
         this.move('running', { pid: child.pid, ms: Math.round(performance.now() - this.startedAt) });

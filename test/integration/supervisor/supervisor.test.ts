@@ -98,6 +98,26 @@ describe('thiscord up', () => {
     blocker.close();
   }, 30_000);
 
+  it('does not take another process answering pings on the hub port for the hub', async () => {
+    const stack = await freshStack();
+    const impostor = net.createServer((socket) => {
+      socket.on('data', (chunk) => {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) {
+          const frame = JSON.parse(line) as { id?: unknown };
+          socket.write(`${JSON.stringify({ type: 'pong', id: frame.id })}\n`);
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => impostor.listen(stack.hubPort, '127.0.0.1', resolve));
+    const { startProcess, CLI } = await import('../../helpers/processes.js');
+    const proc = startProcess('up', CLI, ['up'], { ...stack.env, THISCORD_LOG_FORMAT: 'json' });
+    expect((await proc.waitForExit(20_000)).code).not.toBe(0);
+    expect(proc.lines.some((line) => line.event === 'supervisor.up')).toBe(false);
+    expect(proc.lines.find((line) => line.failed === 'hub')?.msg).toContain(`port ${stack.hubPort} is already in use (hub)`);
+    impostor.close();
+  }, 30_000);
+
   it('stops in reverse order on SIGTERM, exits 0 and leaves no process behind', async () => {
     const stack = await freshStack();
     const up = await RunningStack.up(stack);
