@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { writeFileAtomic } from '../../src/storage/write-file-atomic.js';
 import path from 'node:path';
 
@@ -30,6 +30,11 @@ export interface Recovered<S, C> {
   discardedBytes: number;
 }
 
+interface SyncWaiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
 const JOURNAL = 'rooms.journal';
 const SNAPSHOT = 'rooms.snapshot';
 
@@ -39,14 +44,35 @@ function checksum(text: string): string {
 
 export class Journal<S, C> {
   private fd: number | null = null;
-  private syncWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** Encoded records not yet handed to the kernel; written together right before their fsync. */
+  private unwritten: string[] = [];
+  /** Callers waiting for the next fsync; the one in flight (if any) does not cover them. */
+  private syncWaiters: SyncWaiter[] = [];
+  /** The callers the fsync in flight covers. */
+  private syncing: SyncWaiter[] | null = null;
   private seq = 0;
-  private recordsSinceSnapshot = 0;
+  private journalBytes = 0;
+  private snapshotBytes = 0;
 
-  constructor(private readonly dir: string) {}
+  /** Set once a write or fsync failed: nothing appended after it could be trusted to be on disk. */
+  private failure: Error | null = null;
 
-  get size(): number {
-    return this.recordsSinceSnapshot;
+  /**
+   * @param minCompactBytes the journal is never compacted while smaller than this
+   * @param onFailure told once when a write or fsync fails. After a failed fsync the kernel may
+   *   have dropped the dirty pages, so the only safe course is to stop and recover from disk.
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly options: { minCompactBytes?: number; onFailure?: (error: Error) => void } = {},
+  ) {}
+
+  /**
+   * True once the journal outgrows both the minimum and the last snapshot, so compaction work
+   * stays proportional to the changes it absorbs, however large the state grows.
+   */
+  get wantsCompaction(): boolean {
+    return this.journalBytes >= Math.max(this.options.minCompactBytes ?? 1024 * 1024, this.snapshotBytes);
   }
 
   /** Reads the snapshot and every intact journal record after it, and opens the journal for appends. */
@@ -63,6 +89,7 @@ export class Journal<S, C> {
       }
       snapshot = JSON.parse(body) as Snapshot<S>;
       this.seq = snapshot.seq;
+      this.snapshotBytes = Buffer.byteLength(text);
     }
     const journalFile = path.join(this.dir, JOURNAL);
     const changes: C[] = [];
@@ -81,7 +108,6 @@ export class Journal<S, C> {
         if (record.seq > this.seq) {
           changes.push(record.change);
           this.seq = record.seq;
-          this.recordsSinceSnapshot++;
         }
         start = end + 1;
         goodBytes = start;
@@ -92,61 +118,92 @@ export class Journal<S, C> {
       ftruncateSync(this.fd, goodBytes);
       fsyncSync(this.fd);
     }
+    this.journalBytes = goodBytes;
     return { snapshot: snapshot?.state, changes, discardedBytes: totalBytes - goodBytes };
   }
 
-  /** Appends one change and makes it durable before returning. */
-  append(change: C): void {
-    this.write(change);
-    fdatasyncSync(this.fd!);
-  }
-
   /**
-   * Appends one change now and resolves once it is durable. Changes appended in the same turn of
-   * the event loop share one fsync (group commit), so concurrent writers do not queue behind one
-   * another's disk flushes; nobody is answered before their change is on disk.
+   * Records one change and resolves once it is durable; nobody is answered before their change is
+   * on disk. Changes share writes and fsyncs (group commit): those of one event-loop turn go out
+   * together, the fsync runs on libuv's thread pool, and whatever arrives meanwhile goes out in
+   * the next batch as soon as it completes. The event loop keeps serving during a flush, and no
+   * write touches the journal's last page while the kernel is writing it back (a write to a page
+   * under writeback waits for it).
    */
   appendDurably(change: C): Promise<void> {
-    this.write(change);
+    if (this.failure) throw this.failure;
+    if (this.fd === null) throw new Error('journal is not open');
+    const body = JSON.stringify({ seq: ++this.seq, change } satisfies JournalRecord<C>);
+    const line = `${checksum(body)} ${body}\n`;
+    this.unwritten.push(line);
+    this.journalBytes += Buffer.byteLength(line);
     return new Promise<void>((resolve, reject) => {
       this.syncWaiters.push({ resolve, reject });
-      if (this.syncWaiters.length === 1) setImmediate(() => this.syncNow());
+      if (this.syncWaiters.length === 1 && !this.syncing) setImmediate(() => this.flush());
     });
   }
 
-  private syncNow(): void {
-    const waiters = this.syncWaiters;
+  private flush(): void {
+    if (this.syncing || this.fd === null || this.syncWaiters.length === 0) return;
+    const batch = this.syncWaiters;
     this.syncWaiters = [];
     try {
-      fdatasyncSync(this.fd!);
+      this.writeUnwritten();
     } catch (error) {
-      for (const waiter of waiters) waiter.reject(error as Error);
+      this.fail(error as Error, batch);
       return;
     }
-    for (const waiter of waiters) waiter.resolve();
+    this.syncing = batch;
+    fdatasync(this.fd, (error) => {
+      this.syncing = null;
+      if (error) return this.fail(error, batch);
+      for (const waiter of batch) waiter.resolve();
+      this.flush();
+    });
   }
 
-  private write(change: C): void {
-    if (this.fd === null) throw new Error('journal is not open');
-    const body = JSON.stringify({ seq: this.seq + 1, change } satisfies JournalRecord<C>);
-    writeSync(this.fd, `${checksum(body)} ${body}\n`);
-    this.seq++;
-    this.recordsSinceSnapshot++;
+  private fail(error: Error, batch: SyncWaiter[]): void {
+    if (this.fd === null) return; // closed meanwhile: close() made everything durable itself
+    this.failure = error;
+    for (const waiter of [...batch, ...this.syncWaiters]) waiter.reject(error);
+    this.syncWaiters = [];
+    this.options.onFailure?.(error);
   }
 
-  /** Replaces snapshot + journal by a snapshot of `state`, which must include every appended change. */
+  private writeUnwritten(): void {
+    if (this.unwritten.length === 0) return;
+    const text = this.unwritten.join('');
+    this.unwritten = [];
+    writeSync(this.fd!, text);
+  }
+
+  /**
+   * Replaces snapshot + journal by a snapshot of `state`, which must include every appended change.
+   * Records not yet written are part of the snapshot, so they are dropped; their callers are
+   * answered after the next fsync as usual.
+   */
   compact(state: S): void {
     if (this.fd === null) throw new Error('journal is not open');
     const body = JSON.stringify({ seq: this.seq, state } satisfies Snapshot<S>);
-    writeFileAtomic(path.join(this.dir, SNAPSHOT), `${checksum(body)} ${body}`);
+    const text = `${checksum(body)} ${body}`;
+    writeFileAtomic(path.join(this.dir, SNAPSHOT), text);
+    this.unwritten = [];
     ftruncateSync(this.fd, 0);
     fsyncSync(this.fd);
-    this.recordsSinceSnapshot = 0;
+    this.journalBytes = 0;
+    this.snapshotBytes = Buffer.byteLength(text);
   }
 
+  /** Makes everything appended durable, answers every waiter, and closes the journal. */
   close(): void {
-    if (this.syncWaiters.length > 0) this.syncNow();
-    if (this.fd !== null) closeSync(this.fd);
+    if (this.fd === null) return;
+    // The fsync in flight may still be queued on the thread pool: this one covers its callers too.
+    const waiters = [...(this.syncing ?? []), ...this.syncWaiters];
+    this.syncWaiters = [];
+    this.writeUnwritten();
+    fdatasyncSync(this.fd);
+    closeSync(this.fd);
     this.fd = null;
+    for (const waiter of waiters) waiter.resolve();
   }
 }

@@ -15,8 +15,6 @@ import { RoomDirectory, type DirectoryState, type Room, type RoomChange } from '
 export interface RoomOpsSettings {
   ticketTtlMs: number;
   hub: { host: string; port: number };
-  /** Journal records after which the state is compacted into a snapshot. */
-  compactAfter: number;
   passphraseTries: number;
   passphraseWindowMs: number;
 }
@@ -112,7 +110,8 @@ export class RoomOps {
     if (!member) {
       durable = this.commit({ op: 'join', room: current.name, user, at: now }, () =>
         makeEvent('room.joined', 'rooms', { room: current.name, user, members: Object.keys(current.members).length, issued_at: now }));
-      this.logger.info({ room: current.name, user, members: Object.keys(current.members).length }, 'user joined room');
+      // Joins are the service's bulk traffic; room.joined reports each one, the log only at debug.
+      this.logger.debug({ room: current.name, user, members: Object.keys(current.members).length }, 'user joined room');
     }
     const admission = this.admit(current, member?.name ?? user, now);
     await durable;
@@ -246,7 +245,7 @@ export class RoomOps {
     this.directory.apply(change);
     this.listed = null;
     const event = describe?.();
-    if (this.journal.size >= this.settings.compactAfter) this.journal.compact(this.directory.snapshot());
+    if (this.journal.wantsCompaction) this.journal.compact(this.directory.snapshot());
     await durable;
     // Published only once durable, so no subscriber hears of a change a crash could still undo.
     if (event) this.events.publish(event);

@@ -17,10 +17,18 @@ export const roomsService: ServiceDefinition = {
     'max-body-bytes': integerOption('max-body-bytes', 'largest XML-RPC request body accepted (larger: HTTP 413)', 1024 * 1024, 1024, 64 * 1024 * 1024),
     'request-timeout': durationOption('request-timeout', 'a request must arrive completely within this time', '10s', 100),
     'expiry-check': durationOption('expiry-check', 'how often temporary rooms are checked for expiry', '1s', 50),
+    'compact-bytes': integerOption('compact-bytes', 'the journal is folded into a snapshot once it is this large and larger than the last snapshot', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     'passphrase-tries': integerOption('passphrase-tries', 'wrong passphrases allowed per room and client address per minute', 5, 1, 1000),
   },
   async start({ config, args, logger }) {
-    const journal = new Journal<DirectoryState, RoomChange>(config.dataDir);
+    const journal = new Journal<DirectoryState, RoomChange>(config.dataDir, {
+      minCompactBytes: args.compactBytes as number,
+      onFailure: (error) => {
+        // Fail-stop: memory is now ahead of the disk, so restart (the supervisor does) from what is on it.
+        logger.fatal({ err: error }, `cannot write the room journal in ${config.dataDir} (${error.message}); stopping so that a restart recovers from disk — check free space and permissions`);
+        process.exit(1);
+      },
+    });
     const recovered = journal.open();
     if (recovered.discardedBytes > 0) logger.warn({ bytes: recovered.discardedBytes }, 'cut off a torn journal tail (a write interrupted by a crash, never acknowledged)');
     const directory = RoomDirectory.from(recovered.snapshot, recovered.changes);
@@ -28,7 +36,6 @@ export const roomsService: ServiceDefinition = {
     const ops = new RoomOps(directory, journal, loadTicketSecret(config.dataDir), events, logger, {
       ticketTtlMs: args.ticketTtl as number,
       hub: { host: config.host, port: config.hubPort },
-      compactAfter: 1000,
       passphraseTries: args.passphraseTries as number,
       passphraseWindowMs: 60_000,
     });

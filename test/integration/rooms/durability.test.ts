@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
 import { makeStackEnv, startService, type StackEnv } from '../../helpers/processes.js';
@@ -14,7 +16,8 @@ describe('room service durability', () => {
   it('keeps every acknowledged room across kill -9 at random instants, and loads cleanly', async () => {
     const acknowledged: string[] = [];
     for (let round = 0; round < 4; round++) {
-      const service = await startService('rooms', stack);
+      // A small compaction threshold, so kills also land during and around snapshot writes.
+      const service = await startService('rooms', stack, ['--compact-bytes', '16384']);
       const client = new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort, timeoutMs: 2000 });
       for (const name of acknowledged) expect((await client.roomInfo(name)).name).toBe(name);
       let stop = false;
@@ -36,13 +39,14 @@ describe('room service durability', () => {
       await Promise.all(writers);
       await service.waitForExit();
     }
-    const service = await startService('rooms', stack);
+    const service = await startService('rooms', stack, ['--compact-bytes', '16384']);
     expect(service.lines.some((line) => line.level === 50 || line.level === 60)).toBe(false);
     const client = new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort });
     const listed = new Set((await client.listRooms()).map((room) => room.name));
     const missing = acknowledged.filter((name) => !listed.has(name));
     expect(acknowledged.length).toBeGreaterThan(40);
     expect(missing).toEqual([]);
+    expect(existsSync(path.join(stack.dataDir, 'rooms.snapshot'))).toBe(true);
     service.kill('SIGTERM');
     expect((await service.waitForExit()).code).toBe(0);
   }, 60_000);

@@ -33,6 +33,23 @@ describe('temporary rooms and room events', () => {
     await expect(client.roomInfo('short-lived')).rejects.toBeInstanceOf(RoomsFault);
   });
 
+  it('answers room_expired for a room whose time ran out before the next sweep, then forgets it', async () => {
+    const own = await makeStackEnv();
+    try {
+      // No sweep during the test: the call itself must notice the expiry.
+      await startService('rooms', own, ['--expiry-check', '1h']);
+      const client = new RoomsClient({ host: '127.0.0.1', port: own.roomsPort });
+      const created = await client.createRoom('brief', 'alice', { ttlSeconds: 1 });
+      await waitFor('the room to pass its expiry time', () => Date.now() > Date.parse(created.room_expires_at!) + 10);
+      expect((await client.listRooms()).map((room) => room.name)).not.toContain('brief');
+      await expect(client.joinRoom('brief', 'bob')).rejects.toMatchObject({ code: 105 });
+      await expect(client.roomInfo('brief')).rejects.toMatchObject({ code: 101 });
+      expect((await client.createRoom('brief', 'carol')).owner_key).toBeTruthy();
+    } finally {
+      own.cleanup();
+    }
+  });
+
   it('publishes created, joined, left, kicked and deleted with names and counts only', async () => {
     const client = new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort });
     const owner = await client.createRoom('evented', 'alice', { passphrase: 'hunter2' });

@@ -17,34 +17,34 @@ function replay(journal: Journal<State, Change>): { state: State; discarded: num
 const dir = (): string => mkdtempSync(path.join(os.tmpdir(), 'thiscord-journal-'));
 
 describe('room journal', () => {
-  it('replays every appended change after a restart', () => {
+  it('replays every appended change after a restart', async () => {
     const where = dir();
     const first = new Journal<State, Change>(where);
     first.open();
-    for (let i = 0; i < 10; i++) first.append({ key: `k${i % 3}`, add: i });
+    for (let i = 0; i < 10; i++) await first.appendDurably({ key: `k${i % 3}`, add: i });
     first.close();
     expect(replay(new Journal<State, Change>(where)).state).toEqual({ k0: 18, k1: 12, k2: 15 });
   });
 
-  it('compacts into a snapshot and an empty journal, losing nothing', () => {
+  it('compacts into a snapshot and an empty journal, losing nothing', async () => {
     const where = dir();
     const journal = new Journal<State, Change>(where);
     journal.open();
-    journal.append({ key: 'a', add: 1 });
-    journal.append({ key: 'a', add: 2 });
+    await journal.appendDurably({ key: 'a', add: 1 });
+    await journal.appendDurably({ key: 'a', add: 2 });
     journal.compact({ a: 3 });
-    journal.append({ key: 'b', add: 5 });
+    await journal.appendDurably({ key: 'b', add: 5 });
     journal.close();
     expect(readFileSync(path.join(where, 'rooms.journal'), 'utf8').trim().split('\n')).toHaveLength(1);
     expect(replay(new Journal<State, Change>(where)).state).toEqual({ a: 3, b: 5 });
   });
 
-  it('replays nothing twice when a crash fell between the snapshot and the journal truncation', () => {
+  it('replays nothing twice when a crash fell between the snapshot and the journal truncation', async () => {
     const where = dir();
     const journal = new Journal<State, Change>(where);
     journal.open();
-    journal.append({ key: 'a', add: 1 });
-    journal.append({ key: 'a', add: 2 });
+    await journal.appendDurably({ key: 'a', add: 1 });
+    await journal.appendDurably({ key: 'a', add: 2 });
     const before = readFileSync(path.join(where, 'rooms.journal'));
     journal.compact({ a: 3 });
     journal.close();
@@ -53,20 +53,45 @@ describe('room journal', () => {
     expect(replay(new Journal<State, Change>(where)).state).toEqual({ a: 3 });
   });
 
-  it('cuts off a torn last line and keeps everything before it', () => {
+  it('cuts off a torn last line and keeps everything before it', async () => {
     const where = dir();
     const journal = new Journal<State, Change>(where);
     journal.open();
-    journal.append({ key: 'a', add: 1 });
+    await journal.appendDurably({ key: 'a', add: 1 });
     journal.close();
     appendFileSync(path.join(where, 'rooms.journal'), '0123456789abcdef {"seq":2,"change":{"key":"a","ad');
     const reopened = new Journal<State, Change>(where);
     const { state, discarded } = replay(reopened);
     expect(state).toEqual({ a: 1 });
     expect(discarded).toBeGreaterThan(0);
-    reopened.append({ key: 'a', add: 10 });
+    await reopened.appendDurably({ key: 'a', add: 10 });
     reopened.close();
     expect(replay(new Journal<State, Change>(where)).state).toEqual({ a: 11 });
+  });
+
+  it('answers every caller once durable, including those that appended while a flush was in flight', async () => {
+    const where = dir();
+    const journal = new Journal<State, Change>(where);
+    journal.open();
+    const acknowledged: Promise<void>[] = [];
+    for (let turn = 0; turn < 20; turn++) {
+      for (let i = 0; i < 5; i++) acknowledged.push(journal.appendDurably({ key: 'a', add: 1 }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(acknowledged);
+    journal.close();
+    expect(replay(new Journal<State, Change>(where)).state).toEqual({ a: 100 });
+  });
+
+  it('makes pending appends durable and answers their callers when closed', async () => {
+    const where = dir();
+    const journal = new Journal<State, Change>(where);
+    journal.open();
+    const first = journal.appendDurably({ key: 'a', add: 1 });
+    const second = journal.appendDurably({ key: 'a', add: 2 });
+    journal.close();
+    await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined]);
+    expect(replay(new Journal<State, Change>(where)).state).toEqual({ a: 3 });
   });
 
   it('refuses a corrupt snapshot with a sentence saying what to do', () => {
