@@ -48,3 +48,26 @@ export interface MemberChange {
   user: string;
   members: number;
 }
+
+/**
+ * Every fault code the room service answers with (docs/rooms-rpc.md has the same table). Negative
+ * codes are the XML-RPC interoperability conventions; positive ones are the service's own.
+ */
+export const ROOMS_FAULTS = {
+  parse_error: -32700,
+  invalid_request: -32600,
+  method_not_found: -32601,
+  invalid_params: -32602,
+  internal_error: -32603,
+  room_exists: 100,
+  no_such_room: 101,
+  wrong_passphrase: 102,
+  not_owner: 103,
+  name_taken: 104,
+  room_expired: 105,
+  too_many_attempts: 106,
+  bad_ticket: 107,
+  kicked: 108,
+} as const;
+
+export type RoomsFaultName = keyof typeof ROOMS_FAULTS;

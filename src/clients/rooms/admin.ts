@@ -6,6 +6,7 @@ import { credentialsPath, ownerKeyFor, saveAdmission, saveOwnerKey, ticketFor, f
 import { RoomsFault, type Admission, type CreateOptions, type CreatedRoom, type RoomInfo, type RoomSummary, type RoomsClient } from './rooms-client.js';
 import { CliError } from '../../cli/cli-error.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
+import { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
 
 /** The admin client's actions, shared by `thiscord rooms <action>` and its interactive mode. */
 export class RoomsAdmin {
@@ -121,7 +122,7 @@ export async function interactiveAdmin(admin: RoomsAdmin, preset: { user?: strin
     try {
       await admin.join(room, user, passphrase || undefined, false);
     } catch (error) {
-      if (!(error instanceof RoomsFault) || error.code !== 102 || passphrase) throw error;
+      if (!(error instanceof RoomsFault) || error.code !== ROOMS_FAULTS.wrong_passphrase || passphrase) throw error;
       await admin.join(room, user, await prompter.line('Passphrase: '), false);
     }
   } finally {

@@ -2,6 +2,7 @@ import xmlrpc from 'xmlrpc';
 import type { Admission, CreatedRoom, MemberChange, RoomInfo, RoomSummary } from '../../protocol/rooms-api.js';
 
 export type { Admission, CreatedRoom, RoomInfo, RoomSummary } from '../../protocol/rooms-api.js';
+export { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
 
 export interface CreateOptions {
   passphrase?: string;
@@ -10,7 +11,7 @@ export interface CreateOptions {
   unlisted?: boolean;
 }
 
-/** A fault from the room service; its message is the service's sentence. */
+/** A fault from the room service; its message is the service's sentence, `code` one of ROOMS_FAULTS. */
 export class RoomsFault extends Error {
   override name = 'RoomsFault';
   readonly userFacing = true;
