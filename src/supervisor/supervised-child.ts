@@ -61,6 +61,7 @@ export class SupervisedChild {
   private wentFatal = false;
   /** Set when the current process reports (over IPC) that its sockets are bound. */
   private listening = false;
+  private wakeReadiness: (() => void) | null = null;
 
   constructor(readonly spec: ChildSpec, private readonly probes: ProbeSettings, restart: RestartSettings, private readonly observer: ChildObserver) {
     this.policy = new RestartPolicy(restart);
@@ -149,7 +150,9 @@ export class SupervisedChild {
     this.process = child;
     this.listening = false;
     child.on('message', (message: unknown) => {
-      if ((message as { type?: unknown } | null)?.type === SERVICE_LISTENING && this.process === child) this.listening = true;
+      if ((message as { type?: unknown } | null)?.type !== SERVICE_LISTENING || this.process !== child) return;
+      this.listening = true;
+      this.wakeReadiness?.();
     });
     this.move('starting', { attempt: this.attempt, pid: child.pid });
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -188,7 +191,15 @@ export class SupervisedChild {
         return;
       } catch (error) {
         lastError = (error as Error).message;
-        await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+        // Probe again shortly, or at once when the child reports that it is listening.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, READY_POLL_MS);
+          this.wakeReadiness = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeReadiness = null;
       }
     }
   }
