@@ -74,8 +74,9 @@ export const upCommand: CommandModule<object, UpArgs> = {
     try {
       const ms = await supervisor.up();
       const specs = supervisor.children.map((child) => child.spec);
-      sink.text(banner(specs, ms, config.dataDir));
-      logger.info({ endpoints: Object.fromEntries(specs.map((spec) => [spec.name, spec.endpoint])), data_dir: config.dataDir }, 'ThisCord is up: npm run chat, npm run rooms, npm run subscribe');
+      // The banner for people, the same facts as one record for scripts.
+      if (config.logFormat === 'pretty') sink.text(banner(specs, ms, config.dataDir));
+      else logger.info({ endpoints: Object.fromEntries(specs.map((spec) => [spec.name, spec.endpoint])), data_dir: config.dataDir }, 'ThisCord is up: npm run chat, npm run rooms, npm run subscribe');
     } catch (error) {
       if (!(error instanceof StartFailure)) throw error;
       logger.error({ failed: error.service, last_lines: error.lastLines }, error.message);
