@@ -16,7 +16,7 @@ import { RawHttpClient } from './http-driver.js';
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../..');
-const SECONDS = Number(process.env.BENCH_ROOMS_SECONDS ?? 2);
+const SECONDS = Number(process.env.BENCH_ROOMS_SECONDS ?? 1);
 /** Joins spread over this many rooms, so rooms stay the size of real groups (tens of members). */
 const POOL = 1000;
 const ROUNDS = Number(process.env.BENCH_ROOMS_ROUNDS ?? 3);
