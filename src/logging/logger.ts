@@ -1,6 +1,12 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger, type LoggerOptions } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../config/options.js';
+
+// pino-pretty is loaded only when a person reads the output: a supervised service always logs
+// JSON, and not loading it takes ~25 ms off every (re)start.
+const require = createRequire(import.meta.url);
+const loadPretty = (): typeof PinoPretty => require('pino-pretty') as typeof PinoPretty;
 
 export type { Logger } from 'pino';
 
@@ -29,7 +35,7 @@ export function createLogger(settings: LoggerSettings): Logger {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
   if (settings.format === 'pretty') {
-    const stream = pretty({
+    const stream = loadPretty()({
       colorize: Boolean((settings.destination as NodeJS.WriteStream | undefined)?.isTTY ?? process.stdout.isTTY),
       destination: settings.destination ?? 1,
       sync: true,
