@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
 import { makeStackEnv, startService, type StackEnv } from '../../helpers/processes.js';
+import { waitFor } from '../../helpers/wait.js';
 
 let stack: StackEnv;
 
@@ -18,7 +19,7 @@ describe('room service durability', () => {
     for (let round = 0; round < 4; round++) {
       // A small compaction threshold, so kills also land during and around snapshot writes.
       const service = await startService('rooms', stack, ['--compact-bytes', '16384']);
-      const client = new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort, timeoutMs: 2000 });
+      const client = new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort, timeoutMs: 5000 });
       for (const name of acknowledged) expect((await client.roomInfo(name)).name).toBe(name);
       let stop = false;
       // Several writers at once, so the kill lands while requests are in flight.
@@ -33,18 +34,21 @@ describe('room service durability', () => {
           }
         }
       })());
-      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 250));
+      // Every round makes progress however loaded the machine is; the kill then lands at a random instant.
+      const before = acknowledged.length;
+      await waitFor('some creates to be acknowledged', () => acknowledged.length >= before + 15, { timeoutMs: 20_000 });
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 200));
       service.kill('SIGKILL');
       stop = true;
       await Promise.all(writers);
       await service.waitForExit();
     }
     const service = await startService('rooms', stack, ['--compact-bytes', '16384']);
-    expect(service.lines.some((line) => line.level === 50 || line.level === 60)).toBe(false);
+    expect(service.lines.filter((line) => (line.level as number) >= 50)).toEqual([]);
     const client = new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort });
     const listed = new Set((await client.listRooms()).map((room) => room.name));
     const missing = acknowledged.filter((name) => !listed.has(name));
-    expect(acknowledged.length).toBeGreaterThan(40);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(60);
     expect(missing).toEqual([]);
     expect(existsSync(path.join(stack.dataDir, 'rooms.snapshot'))).toBe(true);
     service.kill('SIGTERM');
