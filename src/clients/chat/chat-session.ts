@@ -1,6 +1,7 @@
 import type { CommonConfig } from '../../config/options.js';
 import type { HubFrame } from '../../protocol/frames.js';
 import { isValidName, nameKey, NAME_RULE } from '../../protocol/names.js';
+import { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
 import { Prompter } from '../prompter.js';
 import { sanitizeForTerminal } from '../terminal-text.js';
 import { formatRoomList } from '../rooms/admin.js';
@@ -17,8 +18,6 @@ export interface ChatOptions {
   passphrase?: string | undefined;
 }
 
-const NO_SUCH_ROOM = 101;
-const WRONG_PASSPHRASE = 102;
 
 /**
  * `thiscord chat`: asks for what is missing like the seed's client, gets a ticket from the room
@@ -79,7 +78,7 @@ export class ChatSession {
         try {
           admission = await this.rooms.joinRoom(room, user, { passphrase, ticket: held?.ticket });
         } catch (error) {
-          if (!(error instanceof RoomsFault) || error.code !== WRONG_PASSPHRASE || passphrase) throw error;
+          if (!(error instanceof RoomsFault) || error.code !== ROOMS_FAULTS.wrong_passphrase || passphrase) throw error;
           admission = await this.rooms.joinRoom(room, user, { passphrase: await this.prompter.line(`Passphrase for ${room}: `) });
         }
       }
@@ -178,7 +177,7 @@ export class ChatSession {
         try {
           admission = await this.admit(room, this.user, false, passphrase);
         } catch (error) {
-          if (!(error instanceof RoomsFault) || error.code !== NO_SUCH_ROOM) throw error;
+          if (!(error instanceof RoomsFault) || error.code !== ROOMS_FAULTS.no_such_room) throw error;
           admission = await this.admit(room, this.user, true, passphrase);
           this.screen.info(`created room ${admission.room}`);
         }
