@@ -1,19 +1,33 @@
 import net from 'node:net';
 
-/** Ports the OS just handed out, so a benchmark never collides with a running stack. */
+/**
+ * Ports for a test or benchmark stack, never the defaults. They are taken below Linux's ephemeral
+ * range (32768 and up), so an outgoing connection elsewhere cannot grab one between this check and
+ * the service's bind; each vitest worker draws from its own block, and a port is handed out once
+ * per process.
+ */
+const BLOCK = 5000;
+const FIRST = 10_000;
+const handedOut = new Set<number>();
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 export async function freePorts(count: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = net.createServer();
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
-      servers.push(server);
-    }
-    return servers.map((server) => (server.address() as net.AddressInfo).port);
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  const worker = Number(process.env.VITEST_POOL_ID ?? 0) % 4;
+  const base = FIRST + worker * BLOCK;
+  const ports: number[] = [];
+  for (let attempt = 0; ports.length < count; attempt++) {
+    if (attempt > 10 * BLOCK) throw new Error(`no free port left in ${base}–${base + BLOCK - 1}`);
+    const port = base + Math.floor(Math.random() * BLOCK);
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    ports.push(port);
   }
+  return ports;
 }
