@@ -16,11 +16,18 @@ export interface Room<M extends Member> {
   history: HistoryEntry[];
 }
 
-/** Rooms the hub currently relays, and their members' connections. */
+/**
+ * Rooms the hub currently relays, and their members' connections. A room everyone has left keeps
+ * its history (and sequence) for whoever comes next, until it is deleted or expires; at most
+ * `maxIdleRooms` such rooms are remembered, the longest idle forgotten first, so memory stays
+ * bounded.
+ */
 export class RoomRegistry<M extends Member> {
   private readonly rooms = new Map<string, Room<M>>();
+  /** Keys of rooms nobody is in, longest idle first (a Map keeps insertion order). */
+  private readonly idle = new Map<string, true>();
 
-  constructor(private readonly historySize: number) {}
+  constructor(private readonly historySize: number, private readonly maxIdleRooms = 1000) {}
 
   get(name: string): Room<M> | undefined {
     return this.rooms.get(nameKey(name));
@@ -33,19 +40,32 @@ export class RoomRegistry<M extends Member> {
       room = { name, members: new Set(), seq: 0, history: [] };
       this.rooms.set(key, room);
     }
+    this.idle.delete(key);
     room.members.add(member);
     return room;
   }
 
-  /** Removes the member; a room nobody is in is forgotten, history included. */
+  /** Removes the member; an empty room without history is forgotten, one with history waits. */
   leave(room: Room<M>, member: M): void {
     room.members.delete(member);
-    if (room.members.size === 0) this.rooms.delete(nameKey(room.name));
+    if (room.members.size > 0) return;
+    const key = nameKey(room.name);
+    if (room.history.length === 0) {
+      this.rooms.delete(key);
+      return;
+    }
+    this.idle.set(key, true);
+    if (this.idle.size > this.maxIdleRooms) {
+      const oldest = this.idle.keys().next().value as string;
+      this.idle.delete(oldest);
+      this.rooms.delete(oldest);
+    }
   }
 
   close(name: string): Room<M> | undefined {
     const room = this.get(name);
     if (room) this.rooms.delete(nameKey(name));
+    this.idle.delete(nameKey(name));
     return room;
   }
 

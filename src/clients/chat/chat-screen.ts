@@ -17,6 +17,8 @@ const clock = (ts: string | number | Date = new Date()): string => {
 export class ChatScreen {
   readonly rl: readline.Interface;
   private lastLine: { key: string; text: string } | null = null;
+  /** False while the start-up questions are asked: no input prompt may be drawn in front of them. */
+  private prompting = false;
 
   constructor(private readonly input: NodeJS.ReadableStream = process.stdin, private readonly output: NodeJS.WriteStream = process.stdout) {
     this.rl = readline.createInterface({ input, output, terminal: Boolean(output.isTTY), historySize: 100 });
@@ -25,6 +27,7 @@ export class ChatScreen {
   setPrompt(room: string | undefined, status: string): void {
     const where = room ? `[${room}]` : '[no room]';
     this.rl.setPrompt(`${status ? `(${status}) ` : ''}${where} > `);
+    this.prompting = true;
     this.rl.prompt(true);
   }
 
@@ -36,7 +39,7 @@ export class ChatScreen {
     }
     this.output.write(`${text}\n`);
     this.lastLine = { key, text };
-    this.rl.prompt(true);
+    if (this.prompting) this.rl.prompt(true);
   }
 
   /** Marks a printed line (e.g. acknowledged): in place if it is still the last one, else as a short note. */

@@ -57,6 +57,13 @@ describe('chat hub with real tickets', () => {
     dora.close();
     await eve.waitFor('dora leaves', (f) => f.type === 'presence' && f.user === 'dora' && f.event === 'leave');
     eve.close();
+    // Everyone has gone; whoever comes next still finds what was said, numbered on from there.
+    const later = await RawHubClient.hello(stack.hubPort, (await rooms.joinRoom('history-room', 'finn')).ticket);
+    const kept = await later.waitFor('history', (f) => f.type === 'history');
+    expect(kept.type === 'history' && kept.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    later.send({ type: 'say', room: 'history-room', text: 'line 4', id: 4 });
+    expect(await later.waitFor('ack', (f) => f.type === 'ack')).toMatchObject({ seq: 4 });
+    later.close();
   });
 
   it('delivers to both connections of a user connected twice, and joins a second room with join', async () => {
