@@ -1,0 +1,53 @@
+import { execa, execaSync, type ResultPromise } from 'execa';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeStackEnv, ROOT, startService, type StackEnv } from '../../helpers/processes.js';
+import { waitFor } from '../../helpers/wait.js';
+
+/** A Python with pyzmq: the machine's own (Debian's python3-zmq), which .ci/run installs. */
+function pythonWithZmq(): string {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      execaSync(python, ['-c', 'import zmq']);
+      return python;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error('no python3 with pyzmq: apt-get install python3-zmq (.ci/run installs it)');
+}
+
+const seed = (name: string): string => path.join(ROOT, 'test/integration/broker/seed', name);
+let stack: StackEnv;
+let python: string;
+
+beforeAll(async () => {
+  python = pythonWithZmq();
+  stack = await makeStackEnv();
+  await startService('broker', stack, ['--stats-interval', '0']);
+});
+
+afterAll(() => stack.cleanup());
+
+describe("the seed's Python publisher and subscriber", () => {
+  it('talk through the broker unchanged', async () => {
+    const lines: string[] = [];
+    const subscriber: ResultPromise = execa(python, [seed('subscriber.py'), String(stack.brokerPubPort), 'room/'], { buffer: false, reject: false });
+    subscriber.stdout!.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+    try {
+      // The publisher sends one event and exits, as in the seed; repeat until the fresh subscription is live.
+      let sent = 0;
+      await waitFor('the Python subscriber to print an event', async () => {
+        await execa(python, [seed('publisher.py'), String(stack.brokerPullPort), String(++sent)], { timeout: 10_000 });
+        return lines.length > 0;
+      }, { timeoutMs: 20_000, intervalMs: 0 });
+      const first = JSON.parse(lines[0]!) as { topic: string; payload: { user: string; action: string; n: number } };
+      expect(first.topic).toBe('room/general');
+      expect(first.payload).toMatchObject({ user: 'alice', action: 'joined' });
+      expect(first.payload.n).toBeGreaterThanOrEqual(1);
+    } finally {
+      subscriber.kill('SIGKILL');
+      await subscriber;
+    }
+  });
+});
