@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DROP_REASONS, EVENT_TYPES } from '../../src/events/types.js';
+import { ERROR_CODES } from '../../src/protocol/frames.js';
+import { CHILD_STATES } from '../../src/supervisor/child-state.js';
+import { ROOT } from '../helpers/processes.js';
+
+const doc = (name: string): string => readFileSync(path.join(ROOT, 'docs', name), 'utf8');
+
+describe('docs agree with the code', () => {
+  it('docs/events.md documents every event type and drop reason', () => {
+    const events = doc('events.md');
+    for (const type of EVENT_TYPES) expect(events, type).toContain(`\`${type}\``);
+    for (const reason of DROP_REASONS) expect(events, reason).toContain(`\`${reason}\``);
+  });
+
+  it('docs/protocol.md documents every hub error code', () => {
+    const protocol = doc('protocol.md');
+    for (const code of ERROR_CODES) expect(protocol, code).toContain(`\`${code}\``);
+  });
+
+  it('docs/supervisor.md names every child state', () => {
+    const supervisor = doc('supervisor.md');
+    for (const state of CHILD_STATES) expect(supervisor, state).toContain(state);
+  });
+});
