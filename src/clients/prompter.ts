@@ -9,7 +9,7 @@ import { CliError } from '../cli/cli-error.js';
 export class Prompter {
   private readonly lines: AsyncIterator<string>;
 
-  constructor(private readonly rl: Interface, private readonly output: NodeJS.WritableStream = process.stdout) {
+  constructor(rl: Interface, private readonly output: NodeJS.WritableStream = process.stdout) {
     this.lines = rl[Symbol.asyncIterator]();
   }
 

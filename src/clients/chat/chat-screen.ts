@@ -20,7 +20,7 @@ export class ChatScreen {
   /** False while the start-up questions are asked: no input prompt may be drawn in front of them. */
   private prompting = false;
 
-  constructor(private readonly input: NodeJS.ReadableStream = process.stdin, private readonly output: NodeJS.WriteStream = process.stdout) {
+  constructor(input: NodeJS.ReadableStream = process.stdin, private readonly output: NodeJS.WriteStream = process.stdout) {
     this.rl = readline.createInterface({ input, output, terminal: Boolean(output.isTTY), historySize: 100 });
   }
 

@@ -4,7 +4,6 @@ import { signTicket } from '../../../src/tickets/ticket.js';
 import { EventCollector } from '../../helpers/events.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
 import { makeStackEnv, startService, type StackEnv, type TestProcess } from '../../helpers/processes.js';
-import { waitFor } from '../../helpers/wait.js';
 
 let stack: StackEnv;
 let rooms: RoomsClient;
