@@ -68,3 +68,22 @@ describe('temporary rooms and room events', () => {
     for (const secret of ['hunter2', owner.owner_key, owner.ticket, bob.ticket]) expect(text).not.toContain(secret);
   });
 });
+
+describe('expiry at start-up', () => {
+  it('removes rooms that expired while the service was down before it answers anything', async () => {
+    const own = await makeStackEnv();
+    // No sweep during the test: only the start-up check can remove the room.
+    const first = await startService('rooms', own, ['--expiry-check', '1h']);
+    const client = new RoomsClient({ host: '127.0.0.1', port: own.roomsPort });
+    const created = await client.createRoom('while-away', 'alice', { ttlSeconds: 1 });
+    first.kill('SIGTERM');
+    await first.waitForExit();
+    await waitFor('the room to be past its expiry', () => Date.now() > Date.parse(created.room_expires_at!), { timeoutMs: 3000 });
+    const second = await startService('rooms', own, ['--expiry-check', '1h']);
+    // A room found expired lazily answers 105; one removed at start-up is simply gone (101).
+    await expect(client.roomInfo('while-away')).rejects.toMatchObject({ code: 101 });
+    expect(second.lines.some((line) => line.msg === 'room expired' && line.room === 'while-away')).toBe(true);
+    second.kill('SIGTERM');
+    own.cleanup();
+  });
+});

@@ -1,0 +1,34 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logging/logger.js';
+
+function sink(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({ write(chunk: Buffer, _encoding, done) { chunks.push(chunk.toString()); done(); } });
+  return { stream, text: () => chunks.join('') };
+}
+
+describe('logger', () => {
+  it('writes one JSON line per record with the service name', () => {
+    const out = sink();
+    createLogger({ service: 'hub', level: 'info', format: 'json', destination: out.stream }).info({ user: 'alice' }, 'user logged in');
+    const record = JSON.parse(out.text().trim()) as Record<string, unknown>;
+    expect(record).toMatchObject({ service: 'hub', level: 30, user: 'alice', msg: 'user logged in' });
+  });
+
+  it('renders records for a person in pretty mode', () => {
+    const out = sink();
+    createLogger({ service: 'rooms', level: 'info', format: 'pretty', destination: out.stream }).info('room created');
+    expect(out.text()).toMatch(/INFO.*rooms \| room created/);
+    expect(out.text().trim().startsWith('{')).toBe(false);
+  });
+
+  it('censors fields that could carry chat text or secrets, should one ever be passed in', () => {
+    const out = sink();
+    const logger = createLogger({ service: 'hub', level: 'trace', format: 'json', destination: out.stream });
+    logger.info({ text: 'secret words', frame: { text: 'secret words', ticket: 'tkt' }, passphrase: 'pw' }, 'careless');
+    expect(out.text()).not.toContain('secret words');
+    expect(out.text()).not.toContain('"tkt"');
+    expect(out.text()).not.toContain('"pw"');
+  });
+});
