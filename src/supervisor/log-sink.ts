@@ -1,4 +1,5 @@
 import type { LogFormat } from '../config/options.js';
+import { clockTime, fieldValue } from '../text/readable.js';
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const SERVICE_COLOURS: Record<string, number> = { broker: 36, rooms: 35, hub: 32, supervisor: 33 };
@@ -7,26 +8,15 @@ const ERROR_LEVEL = 50;
 
 type LogRecord = Record<string, unknown>;
 
-function clock(time: unknown): string {
-  const date = new Date(typeof time === 'string' || typeof time === 'number' ? time : Date.now());
-  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
-}
-
-function formatValue(value: unknown): string {
-  if (typeof value === 'string') return /[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value;
-  return JSON.stringify(value);
-}
-
 /** `HH:MM:SS.mmm service | LEVEL message key=value`, the service in its own colour. */
 export function formatPretty(record: LogRecord, colour: boolean): string {
   const service = String(record.service ?? '?');
   const level = LEVELS[Number(record.level)] ?? 'INFO';
   const paint = (code: number, text: string): string => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
   const levelColour = Number(record.level) >= ERROR_LEVEL ? 31 : Number(record.level) >= 40 ? 33 : 0;
-  const fields = Object.entries(record).filter(([key]) => !HIDDEN_KEYS.has(key)).map(([key, value]) => `${key}=${formatValue(value)}`);
+  const fields = Object.entries(record).filter(([key]) => !HIDDEN_KEYS.has(key)).map(([key, value]) => `${key}=${fieldValue(value)}`);
   const levelText = levelColour ? paint(levelColour, level.padEnd(5)) : level.padEnd(5);
-  return [`${clock(record.time)} ${paint(SERVICE_COLOURS[service] ?? 34, service.padEnd(10))} | ${levelText} ${String(record.msg ?? '')}`, ...fields].join(' ');
+  return [`${clockTime(typeof record.time === 'string' || typeof record.time === 'number' ? record.time : Date.now())} ${paint(SERVICE_COLOURS[service] ?? 34, service.padEnd(10))} | ${levelText} ${String(record.msg ?? '')}`, ...fields].join(' ');
 }
 
 /** Colour on a terminal, or when FORCE_COLOR asks for it (e.g. piped into `less -R`); NO_COLOR always wins. */

@@ -1,13 +1,11 @@
 import readline from 'node:readline';
+import { clockTime } from '../../text/readable.js';
 import { sanitizeForTerminal } from '../terminal-text.js';
 
 /** By convention (docs/protocol.md) a message whose text starts with this is an action. */
 export const ME_ACTION = '/me ';
 
-const clock = (ts: string | number | Date = new Date()): string => {
-  const date = new Date(ts);
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
-};
+const clock = (ts?: string): string => clockTime(ts ?? Date.now(), false);
 
 /**
  * The chat client's terminal: one input line at the bottom, everything else printed above it
