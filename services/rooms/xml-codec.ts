@@ -219,7 +219,7 @@ const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
 const NEEDS_ESCAPE = /[&<>\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(INVALID_XML, '\ufffd');
 }
@@ -229,7 +229,7 @@ function iso8601(date: Date): string {
 }
 
 function encodeValue(value: unknown): string {
-  if (typeof value === 'string') return `<value><string>${escape(value)}</string></value>`;
+  if (typeof value === 'string') return `<value><string>${escapeXml(value)}</string></value>`;
   if (typeof value === 'boolean') return `<value><boolean>${value ? 1 : 0}</boolean></value>`;
   if (typeof value === 'number') {
     return Number.isInteger(value) && Math.abs(value) < 2 ** 31 ? `<value><int>${value}</int></value>` : `<value><double>${value}</double></value>`;
@@ -240,7 +240,7 @@ function encodeValue(value: unknown): string {
   if (Array.isArray(value)) return `<value><array><data>${value.map(encodeValue).join('')}</data></array></value>`;
   const members = Object.entries(value as Record<string, unknown>)
     .filter(([, member]) => member !== undefined)
-    .map(([name, member]) => `<member><name>${escape(name)}</name>${encodeValue(member)}</member>`);
+    .map(([name, member]) => `<member><name>${escapeXml(name)}</name>${encodeValue(member)}</member>`);
   return `<value><struct>${members.join('')}</struct></value>`;
 }
 

@@ -6,7 +6,7 @@ export interface SubscribeOptions {
   /** Topic prefixes; empty means everything. */
   prefixes: string[];
   /** Called for each event; return false to stop. */
-  onEvent(event: ReceivedEvent): boolean | void;
+  onEvent(event: ReceivedEvent): boolean | undefined;
   signal?: AbortSignal;
 }
 

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => stack.cleanup());
 
 /** A client nobody here wrote: Python's standard library, as the seed's admin client used. */
-const SCRIPT = String.raw`
+const SCRIPT = `
 import sys, json, xmlrpc.client
 proxy = xmlrpc.client.ServerProxy(sys.argv[1])
 out = {}
