@@ -1,12 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 /**
  * Starts a process for a benchmark and resolves once a line of its stdout matches `ready`. Our
  * services get an IPC channel: if the benchmark dies, the channel closes and they exit with it.
  */
-export function startUntil(command: string, args: string[], env: Record<string, string>, ready: (line: string) => boolean, timeoutMs = 15_000): Promise<ChildProcess> {
+export function startUntil(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: (line: string) => boolean,
+  timeoutMs = 15_000,
+): Promise<ChildProcess> {
   const ipc = command === process.execPath;
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', ...(ipc ? (['ipc'] as const) : [])] });
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit', ...(ipc ? (['ipc'] as const) : [])],
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatTable, type BenchFigure } from './report.js';
+import { type BenchFigure, formatTable } from './report.js';
 
 /**
  * `npm run bench [-- --only broker,hub] [-- --write]`: every benchmark in sequence (they would
@@ -13,7 +13,7 @@ const AREAS = ['broker', 'rooms', 'supervisor', 'hub'] as const;
 
 const args = process.argv.slice(2);
 const onlyArg = args.find((arg) => arg.startsWith('--only'));
-const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : args[args.indexOf(onlyArg) + 1] ?? '').split(',') : [...AREAS];
+const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : (args[args.indexOf(onlyArg) + 1] ?? '')).split(',') : [...AREAS];
 const unknown = only.filter((area) => !(AREAS as readonly string[]).includes(area));
 if (unknown.length > 0) {
   process.stderr.write(`bench: unknown area ${unknown.join(', ')}; choose from ${AREAS.join(', ')}\n`);

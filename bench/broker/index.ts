@@ -1,10 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { startUntil } from '../children.js';
+import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pull, Subscriber } from 'zeromq';
+import { startUntil } from '../children.js';
 import { freePorts } from '../ports.js';
-import { median, runStandalone, type BenchFigure } from '../report.js';
+import { type BenchFigure, median, runStandalone } from '../report.js';
 
 /**
  * 200,000 events of ~100-byte payload from one publisher to one prefix subscriber, through the real
@@ -42,9 +42,16 @@ async function startForwarder(kind: 'broker' | 'raw', pullPort: number, pubPort:
     await waitForMessage(child, (m) => m === 'ready', 10_000);
     return child;
   }
-  return startUntil(process.execPath, [path.join(dist, 'services/broker/main.js'), '--stats-interval', '0'], {
-    THISCORD_BROKER_PULL_PORT: String(pullPort), THISCORD_BROKER_PUB_PORT: String(pubPort), THISCORD_LOG_FORMAT: 'json',
-  }, (line) => line.includes('"ready":true'));
+  return startUntil(
+    process.execPath,
+    [path.join(dist, 'services/broker/main.js'), '--stats-interval', '0'],
+    {
+      THISCORD_BROKER_PULL_PORT: String(pullPort),
+      THISCORD_BROKER_PUB_PORT: String(pubPort),
+      THISCORD_LOG_FORMAT: 'json',
+    },
+    (line) => line.includes('"ready":true'),
+  );
 }
 
 async function trial(kind: Path): Promise<Trial> {
@@ -130,11 +137,35 @@ export async function run(): Promise<BenchFigure[]> {
   // median of those ratios is steadier than a ratio of medians on a noisy machine.
   const ratio = median(broker.map((t, i) => (t.rate / raw[i]!.rate) * 100));
   return [
-    { figure: 'driver alone (publisher → PULL sink)', value: driver.rate, unit: 'events/s', target: 'above the raw forwarder', pass: driver.rate > rawRate },
-    { figure: `raw PULL→PUB forwarder (ceiling), median of ${ROUNDS}`, value: rawRate, unit: 'events/s', target: 'reference, no loss', pass: raw.every((t) => t.received === EVENTS) },
-    { figure: `through the broker, median of ${ROUNDS}`, value: brokerRate, unit: 'events/s', target: '>= 90 % of the ceiling', pass: ratio >= 90 },
+    {
+      figure: 'driver alone (publisher → PULL sink)',
+      value: driver.rate,
+      unit: 'events/s',
+      target: 'above the raw forwarder',
+      pass: driver.rate > rawRate,
+    },
+    {
+      figure: `raw PULL→PUB forwarder (ceiling), median of ${ROUNDS}`,
+      value: rawRate,
+      unit: 'events/s',
+      target: 'reference, no loss',
+      pass: raw.every((t) => t.received === EVENTS),
+    },
+    {
+      figure: `through the broker, median of ${ROUNDS}`,
+      value: brokerRate,
+      unit: 'events/s',
+      target: '>= 90 % of the ceiling',
+      pass: ratio >= 90,
+    },
     { figure: `broker / raw forwarder, median of ${ROUNDS} paired rounds`, value: ratio, unit: '%', target: '>= 90 %', pass: ratio >= 90 },
-    { figure: `events lost through the broker (worst of ${ROUNDS} × ${EVENTS.toLocaleString('en-US')})`, value: lost, unit: 'events', target: '0', pass: lost === 0 },
+    {
+      figure: `events lost through the broker (worst of ${ROUNDS} × ${EVENTS.toLocaleString('en-US')})`,
+      value: lost,
+      unit: 'events',
+      target: '0',
+      pass: lost === 0,
+    },
   ];
 }
 

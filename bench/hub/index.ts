@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +7,7 @@ import { encodeFrame } from '../../src/protocol/frames.js';
 import { signTicket } from '../../src/tickets/ticket.js';
 import { startUntil, stop } from '../children.js';
 import { freePorts } from '../ports.js';
-import { median, percentile, runStandalone, type BenchFigure } from '../report.js';
+import { type BenchFigure, median, percentile, runStandalone } from '../report.js';
 
 /**
  * The hub under load, measured from a driver that parses deliveries cheaply (it counts message
@@ -39,35 +38,41 @@ function ticket(user: string, room: string): string {
 
 async function connectMembers(port: number, room: string, count: number, sampleLatency: boolean): Promise<Member[]> {
   const members: Member[] = [];
-  await Promise.all(Array.from({ length: count }, (_, i) => new Promise<void>((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const member: Member = { socket, deliveries: 0, latencies: [] };
-    members.push(member);
-    let welcomed = false;
-    // The end of the previous chunk, so that a prefix split across two chunks is still counted.
-    let carry: Buffer = Buffer.alloc(0);
-    socket.setNoDelay(true);
-    socket.on('error', reject);
-    socket.on('data', (chunk: Buffer) => {
-      if (!welcomed) {
-        welcomed = chunk.includes('"welcome"');
-        if (welcomed) resolve();
-      }
-      const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      for (let at = data.indexOf(MESSAGE_PREFIX); at >= 0; at = data.indexOf(MESSAGE_PREFIX, at + 1)) member.deliveries++;
-      carry = data.subarray(data.length - (MESSAGE_PREFIX.length - 1));
-      if (sampleLatency) {
-        // One sample per chunk keeps the driver cheap; the send time sits right after "t=".
-        const at = data.indexOf(TEXT_MARK);
-        if (at >= 0) {
-          const start = at + TEXT_MARK.length;
-          const end = data.indexOf(0x20, start);
-          if (end > start) member.latencies.push(now() - Number(data.toString('latin1', start, end)));
-        }
-      }
-    });
-    socket.on('connect', () => socket.write(encodeFrame({ type: 'hello', ticket: ticket(`m${i}`, room) })));
-  })));
+  await Promise.all(
+    Array.from(
+      { length: count },
+      (_, i) =>
+        new Promise<void>((resolve, reject) => {
+          const socket = net.connect(port, '127.0.0.1');
+          const member: Member = { socket, deliveries: 0, latencies: [] };
+          members.push(member);
+          let welcomed = false;
+          // The end of the previous chunk, so that a prefix split across two chunks is still counted.
+          let carry: Buffer = Buffer.alloc(0);
+          socket.setNoDelay(true);
+          socket.on('error', reject);
+          socket.on('data', (chunk: Buffer) => {
+            if (!welcomed) {
+              welcomed = chunk.includes('"welcome"');
+              if (welcomed) resolve();
+            }
+            const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+            for (let at = data.indexOf(MESSAGE_PREFIX); at >= 0; at = data.indexOf(MESSAGE_PREFIX, at + 1)) member.deliveries++;
+            carry = data.subarray(data.length - (MESSAGE_PREFIX.length - 1));
+            if (sampleLatency) {
+              // One sample per chunk keeps the driver cheap; the send time sits right after "t=".
+              const at = data.indexOf(TEXT_MARK);
+              if (at >= 0) {
+                const start = at + TEXT_MARK.length;
+                const end = data.indexOf(0x20, start);
+                if (end > start) member.latencies.push(now() - Number(data.toString('latin1', start, end)));
+              }
+            }
+          });
+          socket.on('connect', () => socket.write(encodeFrame({ type: 'hello', ticket: ticket(`m${i}`, room) })));
+        }),
+    ),
+  );
   return members;
 }
 
@@ -115,7 +120,7 @@ async function steady(port: number): Promise<{ p50: number; p99: number; lost: n
   const ticks = (STEADY_SECONDS * 1000) / tickMs;
   const started = now();
   for (let tick = 0; tick < ticks; tick++) {
-    for (let i = 0; i < perTick; i++) members[(sent++) % MEMBERS]!.socket.write(say(room, sent));
+    for (let i = 0; i < perTick; i++) members[sent++ % MEMBERS]!.socket.write(say(room, sent));
     const next = started + (tick + 1) * tickMs;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - now())));
   }
@@ -149,13 +154,37 @@ async function startHub(): Promise<{ port: number; pid: number; stop: () => Prom
   const [port, pull] = (await freePorts(2)) as [number, number];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-hub-'));
   // Flood control and the per-client output limit are raised: this measures relaying, not limits.
-  const hub = await startUntil(process.execPath, [path.join(dist, 'services/hub/main.js'), '--rate', '10000000', '--burst', '10000000', '--max-output-bytes', String(256 * 1024 * 1024), '--history', '0'], {
-    THISCORD_HUB_PORT: String(port), THISCORD_SECRET: SECRET, THISCORD_DATA_DIR: dataDir, THISCORD_BROKER_PULL_PORT: String(pull), THISCORD_BROKER_PUB_PORT: String(pull), THISCORD_LOG_FORMAT: 'json',
-  }, (line) => line.includes('"ready":true'));
-  return { port, pid: hub.pid!, stop: async () => {
-    await stop(hub);
-    rmSync(dataDir, { recursive: true, force: true });
-  } };
+  const hub = await startUntil(
+    process.execPath,
+    [
+      path.join(dist, 'services/hub/main.js'),
+      '--rate',
+      '10000000',
+      '--burst',
+      '10000000',
+      '--max-output-bytes',
+      String(256 * 1024 * 1024),
+      '--history',
+      '0',
+    ],
+    {
+      THISCORD_HUB_PORT: String(port),
+      THISCORD_SECRET: SECRET,
+      THISCORD_DATA_DIR: dataDir,
+      THISCORD_BROKER_PULL_PORT: String(pull),
+      THISCORD_BROKER_PUB_PORT: String(pull),
+      THISCORD_LOG_FORMAT: 'json',
+    },
+    (line) => line.includes('"ready":true'),
+  );
+  return {
+    port,
+    pid: hub.pid!,
+    stop: async () => {
+      await stop(hub);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function run(): Promise<BenchFigure[]> {
@@ -173,13 +202,37 @@ export async function run(): Promise<BenchFigure[]> {
       await fresh.stop();
     }
     return [
-      { figure: `fan-out ${MEMBERS} members × ${PER_MEMBER} messages, median of 3`, value: rate, unit: 'deliveries/s', target: '>= 1,600,000', pass: rate >= 1_600_000 },
+      {
+        figure: `fan-out ${MEMBERS} members × ${PER_MEMBER} messages, median of 3`,
+        value: rate,
+        unit: 'deliveries/s',
+        target: '>= 1,600,000',
+        pass: rate >= 1_600_000,
+      },
       { figure: 'fan-out latency p50 (send → receipt)', value: median(fan.map((f) => f.p50)), unit: 'ms', target: 'report', pass: true },
       { figure: 'fan-out latency p99', value: median(fan.map((f) => f.p99)), unit: 'ms', target: 'report', pass: true },
       { figure: 'fan-out deliveries lost (worst of 3)', value: lost, unit: 'deliveries', target: '0', pass: lost === 0 },
-      { figure: `steady ${STEADY_RATE} msg/s into ${MEMBERS} members: p50`, value: steadyRun.p50, unit: 'ms', target: 'report', pass: true },
-      { figure: `steady ${STEADY_RATE} msg/s into ${MEMBERS} members: p99`, value: steadyRun.p99, unit: 'ms', target: '< 10 ms', pass: steadyRun.p99 < 10 && steadyRun.lost === 0 },
-      { figure: `memory per idle connection (${IDLE_CONNECTIONS} connections, hub RSS)`, value: perConnection / 1024, unit: 'KiB', target: '< 20 KiB', pass: perConnection < 20 * 1024 },
+      {
+        figure: `steady ${STEADY_RATE} msg/s into ${MEMBERS} members: p50`,
+        value: steadyRun.p50,
+        unit: 'ms',
+        target: 'report',
+        pass: true,
+      },
+      {
+        figure: `steady ${STEADY_RATE} msg/s into ${MEMBERS} members: p99`,
+        value: steadyRun.p99,
+        unit: 'ms',
+        target: '< 10 ms',
+        pass: steadyRun.p99 < 10 && steadyRun.lost === 0,
+      },
+      {
+        figure: `memory per idle connection (${IDLE_CONNECTIONS} connections, hub RSS)`,
+        value: perConnection / 1024,
+        unit: 'KiB',
+        target: '< 20 KiB',
+        pass: perConnection < 20 * 1024,
+      },
     ];
   } finally {
     await hub.stop();

@@ -16,7 +16,9 @@ export class RawHttpClient {
   call(body: string): Promise<string> {
     const socket = (this.socket ??= this.connect());
     const promise = new Promise<string>((resolve, reject) => (this.waiting = { resolve, reject }));
-    socket.write(`POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.write(
+      `POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
     return promise;
   }
 
@@ -56,7 +58,8 @@ export class RawHttpClient {
     }
     const waiting = this.waiting;
     this.waiting = null;
-    if (!/^HTTP\/1\.[01] 200/.test(head) || body.includes('<fault>')) waiting?.reject(new Error(`call failed: ${head.split('\r\n')[0]} ${body.slice(0, 200)}`));
+    if (!/^HTTP\/1\.[01] 200/.test(head) || body.includes('<fault>'))
+      waiting?.reject(new Error(`call failed: ${head.split('\r\n')[0]} ${body.slice(0, 200)}`));
     else waiting?.resolve(body);
   }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { RoomsClient } from '../../src/clients/rooms/rooms-client.js';
 import { startUntil, stop } from '../children.js';
 import { freePorts } from '../ports.js';
-import { median, runStandalone, type BenchFigure } from '../report.js';
+import { type BenchFigure, median, runStandalone } from '../report.js';
 import { RawHttpClient } from './http-driver.js';
 
 /**
@@ -35,17 +35,19 @@ async function drive(port: number, method: keyof typeof bodies, clients: number)
   const deadline = performance.now() + SECONDS * 1000;
   let done = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    const client = new RawHttpClient(port);
-    try {
-      while (performance.now() < deadline) {
-        await client.call(bodies[method]());
-        done++;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      const client = new RawHttpClient(port);
+      try {
+        while (performance.now() < deadline) {
+          await client.call(bodies[method]());
+          done++;
+        }
+      } finally {
+        client.close();
       }
-    } finally {
-      client.close();
-    }
-  }));
+    }),
+  );
   return done / ((performance.now() - started) / 1000);
 }
 
@@ -73,11 +75,23 @@ function fdatasyncMicros(dir: string): number {
 export async function run(): Promise<BenchFigure[]> {
   const [oursPort, pythonPort] = (await freePorts(2)) as [number, number];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-rooms-'));
-  const ours = await startUntil(process.execPath, [path.join(dist, 'services/rooms/main.js')], {
-    THISCORD_ROOMS_PORT: String(oursPort), THISCORD_DATA_DIR: dataDir, THISCORD_LOG_FORMAT: 'json',
-    THISCORD_BROKER_PULL_PORT: String((await freePorts(1))[0]),
-  }, (line) => line.includes('"ready":true'));
-  const python = await startUntil('python3', [path.join(here, '../../../bench/rooms/python_server.py'), String(pythonPort), String(POOL)], {}, (line) => line === 'ready');
+  const ours = await startUntil(
+    process.execPath,
+    [path.join(dist, 'services/rooms/main.js')],
+    {
+      THISCORD_ROOMS_PORT: String(oursPort),
+      THISCORD_DATA_DIR: dataDir,
+      THISCORD_LOG_FORMAT: 'json',
+      THISCORD_BROKER_PULL_PORT: String((await freePorts(1))[0]),
+    },
+    (line) => line.includes('"ready":true'),
+  );
+  const python = await startUntil(
+    'python3',
+    [path.join(here, '../../../bench/rooms/python_server.py'), String(pythonPort), String(POOL)],
+    {},
+    (line) => line === 'ready',
+  );
   try {
     const client = new RoomsClient({ host: '127.0.0.1', port: oursPort });
     for (let i = 0; i < 10; i++) await client.createRoom(`room-${i}`, 'owner');
@@ -94,15 +108,33 @@ export async function run(): Promise<BenchFigure[]> {
         const oursRate = median(oursRates);
         const pythonRate = median(pythonRates);
         const label = `${method}, ${clients} client${clients > 1 ? 's' : ''}`;
-        rows.push({ figure: `${label}: room service`, value: oursRate, unit: 'calls/s', target: '>= 3 × Python', pass: oursRate >= 3 * pythonRate });
+        rows.push({
+          figure: `${label}: room service`,
+          value: oursRate,
+          unit: 'calls/s',
+          target: '>= 3 × Python',
+          pass: oursRate >= 3 * pythonRate,
+        });
         rows.push({ figure: `${label}: Python SimpleXMLRPCServer`, value: pythonRate, unit: 'calls/s', target: 'reference', pass: true });
         rows.push({ figure: `${label}: ratio`, value: oursRate / pythonRate, unit: '×', target: '>= 3', pass: oursRate >= 3 * pythonRate });
         if (method === 'join_room' && clients === 1) {
           // Python keeps joins in memory only; the room service makes each durable before answering.
           const floor = fdatasyncMicros(dataDir);
           const ceiling = 1e6 / floor;
-          rows.push({ figure: `${label}: this disk's fdatasync (a durable join's floor)`, value: floor, unit: 'µs', target: 'report', pass: true });
-          rows.push({ figure: `${label}: best any fsync-per-change server could do`, value: ceiling, unit: 'calls/s', target: '>= 3 × Python (else the target is out of reach here)', pass: ceiling >= 3 * pythonRate });
+          rows.push({
+            figure: `${label}: this disk's fdatasync (a durable join's floor)`,
+            value: floor,
+            unit: 'µs',
+            target: 'report',
+            pass: true,
+          });
+          rows.push({
+            figure: `${label}: best any fsync-per-change server could do`,
+            value: ceiling,
+            unit: 'calls/s',
+            target: '>= 3 × Python (else the target is out of reach here)',
+            pass: ceiling >= 3 * pythonRate,
+          });
         }
       }
     }

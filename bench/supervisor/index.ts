@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { HubProbe } from '../../src/supervisor/probes/hub-probe.js';
 import { stop } from '../children.js';
 import { freePorts } from '../ports.js';
-import { median, runStandalone, type BenchFigure } from '../report.js';
+import { type BenchFigure, median, runStandalone } from '../report.js';
 
 /**
  * Median of 10: from starting `thiscord up` to its supervisor.up record (every service healthy),
@@ -29,7 +29,15 @@ async function up(args: string[] = []): Promise<{ up: Up; ms: number }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-sup-'));
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, 'up', ...args], {
-    env: { ...process.env, THISCORD_HUB_PORT: String(hubPort), THISCORD_ROOMS_PORT: String(roomsPort), THISCORD_BROKER_PULL_PORT: String(pull), THISCORD_BROKER_PUB_PORT: String(pub), THISCORD_DATA_DIR: dataDir, THISCORD_LOG_FORMAT: 'json' },
+    env: {
+      ...process.env,
+      THISCORD_HUB_PORT: String(hubPort),
+      THISCORD_ROOMS_PORT: String(roomsPort),
+      THISCORD_BROKER_PULL_PORT: String(pull),
+      THISCORD_BROKER_PUB_PORT: String(pub),
+      THISCORD_DATA_DIR: dataDir,
+      THISCORD_LOG_FORMAT: 'json',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let hubPid: number | undefined;
@@ -74,7 +82,10 @@ export async function run(): Promise<BenchFigure[]> {
       const killed = performance.now();
       process.kill(victim, 'SIGKILL');
       for (;;) {
-        const answered = await probe.check(200).then(() => stack.hubPid() !== victim, () => false);
+        const answered = await probe.check(200).then(
+          () => stack.hubPid() !== victim,
+          () => false,
+        );
         if (answered) break;
         if (performance.now() - killed > 15_000) throw new Error('the hub did not come back within 15 s');
         await new Promise((resolve) => setTimeout(resolve, 2));
@@ -89,7 +100,13 @@ export async function run(): Promise<BenchFigure[]> {
   const recovery = median(recoveries);
   return [
     { figure: `cold start to all healthy, median of ${RUNS}`, value: start, unit: 'ms', target: '< 1000 ms', pass: start < 1000 },
-    { figure: `hub recovery after kill -9 (answers ping), median of ${RUNS}`, value: recovery, unit: 'ms', target: '< 300 ms', pass: recovery < 300 },
+    {
+      figure: `hub recovery after kill -9 (answers ping), median of ${RUNS}`,
+      value: recovery,
+      unit: 'ms',
+      target: '< 300 ms',
+      pass: recovery < 300,
+    },
   ];
 }
 

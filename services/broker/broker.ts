@@ -33,7 +33,10 @@ export class Broker {
   private statsTimer: NodeJS.Timeout | null = null;
   private closing = false;
 
-  constructor(private readonly settings: BrokerSettings, private readonly logger: Logger) {
+  constructor(
+    private readonly settings: BrokerSettings,
+    private readonly logger: Logger,
+  ) {
     this.pub = new Publisher({ sendHighWaterMark: settings.subscriberHighWaterMark, linger: 200, noDrop: false });
     this.drops = new DropReport(logger);
   }

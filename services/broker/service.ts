@@ -7,9 +7,21 @@ export const brokerService: ServiceDefinition = {
   name: 'broker',
   describe: 'the ZeroMQ event broker: PULL from publishers, PUB to subscribers',
   options: {
-    'max-event-bytes': integerOption('max-event-bytes', 'largest event frame accepted; larger ones are dropped and counted', DEFAULT_MAX_EVENT_BYTES, 64, 64 * 1024 * 1024),
+    'max-event-bytes': integerOption(
+      'max-event-bytes',
+      'largest event frame accepted; larger ones are dropped and counted',
+      DEFAULT_MAX_EVENT_BYTES,
+      64,
+      64 * 1024 * 1024,
+    ),
     'stats-interval': durationOption('stats-interval', 'how often to publish broker.stats on system/broker (0 turns it off)', '10s'),
-    'subscriber-hwm': integerOption('subscriber-hwm', 'events queued per subscriber before ZeroMQ drops for that slow subscriber', 100_000, 1, 10_000_000),
+    'subscriber-hwm': integerOption(
+      'subscriber-hwm',
+      'events queued per subscriber before ZeroMQ drops for that slow subscriber',
+      100_000,
+      1,
+      10_000_000,
+    ),
   },
   async start({ config, args, logger }) {
     const broker = new Broker(

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
-import { encodeFrame, parseClientFrame, type ClientFrame, type ErrorCode, type FrameId, type HubFrame } from '../../src/protocol/frames.js';
+import { type ClientFrame, type ErrorCode, encodeFrame, type FrameId, type HubFrame, parseClientFrame } from '../../src/protocol/frames.js';
 import { LineSplitter } from '../../src/protocol/line-splitter.js';
 import type { HubLimits } from './limits.js';
 import type { Member } from './room-registry.js';
@@ -41,7 +41,11 @@ export class Connection implements Member {
   private deadline: number;
   private awaitingPong = false;
 
-  constructor(private readonly socket: Socket, private readonly limits: HubLimits, private readonly handler: ConnectionHandler) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly limits: HubLimits,
+    private readonly handler: ConnectionHandler,
+  ) {
     this.splitter = new LineSplitter(limits.maxFrameBytes);
     this.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
     socket.setNoDelay(true);

@@ -2,11 +2,11 @@ import net from 'node:net';
 import type { EventPublisher } from '../../src/events/publisher.js';
 import { makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
-import { encodeFrame, type ClientFrame } from '../../src/protocol/frames.js';
+import { type ClientFrame, encodeFrame } from '../../src/protocol/frames.js';
 import { nameKey } from '../../src/protocol/names.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import type { HubLimits } from './limits.js';
-import { RoomRegistry, type Room } from './room-registry.js';
+import { type Room, RoomRegistry } from './room-registry.js';
 import type { TicketGate } from './ticket-gate.js';
 
 export const SERVER_NAME = 'thiscord-hub/0.1';
@@ -24,7 +24,12 @@ export class Hub implements ConnectionHandler {
   private readonly users = new Map<string, Set<Connection>>();
   private readonly sweep: NodeJS.Timeout;
 
-  constructor(private readonly limits: HubLimits, private readonly gate: TicketGate, private readonly events: EventPublisher, private readonly logger: Logger) {
+  constructor(
+    private readonly limits: HubLimits,
+    private readonly gate: TicketGate,
+    private readonly events: EventPublisher,
+    private readonly logger: Logger,
+  ) {
     this.rooms = new RoomRegistry(limits.historySize);
     this.server = net.createServer((socket) => this.accept(socket));
     // Deadlines are checked a few times per shortest timeout, at most once a second.
@@ -129,13 +134,26 @@ export class Hub implements ConnectionHandler {
     const mine = this.users.get(nameKey(connection.user));
     mine?.delete(connection);
     if (mine?.size === 0) this.users.delete(nameKey(connection.user));
-    this.events.publish(makeEvent('user.logout', 'hub', { user: connection.user, rooms, duration_ms: Date.now() - connection.openedAt, connections: mine?.size ?? 0 }));
+    this.events.publish(
+      makeEvent('user.logout', 'hub', {
+        user: connection.user,
+        rooms,
+        duration_ms: Date.now() - connection.openedAt,
+        connections: mine?.size ?? 0,
+      }),
+    );
     this.logger.info({ user: connection.user, rooms: rooms.length, duration_ms: Date.now() - connection.openedAt }, 'user logged out');
   }
 
   private accept(socket: net.Socket): void {
     if (this.connections.size >= this.limits.maxConnections) {
-      socket.end(encodeFrame({ type: 'error', code: 'too_many_connections', message: `the hub is full (${this.limits.maxConnections} connections); try again later` }) + encodeFrame({ type: 'bye', reason: 'too_many_connections' }));
+      socket.end(
+        encodeFrame({
+          type: 'error',
+          code: 'too_many_connections',
+          message: `the hub is full (${this.limits.maxConnections} connections); try again later`,
+        }) + encodeFrame({ type: 'bye', reason: 'too_many_connections' }),
+      );
       socket.on('error', () => socket.destroy());
       setTimeout(() => socket.destroy(), this.limits.graceMs).unref();
       return;
@@ -173,7 +191,12 @@ export class Hub implements ConnectionHandler {
     const room = this.rooms.join(this.rooms.get(roomName)?.name ?? roomName, connection);
     connection.rooms.set(key, room.name);
     connection.send({ type: 'history', room: room.name, messages: room.history });
-    if (!already) this.rooms.broadcast(room, Buffer.from(encodeFrame({ type: 'presence', room: room.name, user: connection.user, event: 'join' })), connection);
+    if (!already)
+      this.rooms.broadcast(
+        room,
+        Buffer.from(encodeFrame({ type: 'presence', room: room.name, user: connection.user, event: 'join' })),
+        connection,
+      );
   }
 
   private say(connection: Connection, frame: Extract<ClientFrame, { type: 'say' }>): void {
@@ -183,11 +206,19 @@ export class Hub implements ConnectionHandler {
       return connection.error('text_too_long', `a message may have at most ${this.limits.maxTextChars} characters`, frame.id);
     }
     if (!connection.takeToken()) {
-      return connection.error('rate_limited', `slow down: at most ${this.limits.ratePerSecond} messages a second; this one was not delivered`, frame.id);
+      return connection.error(
+        'rate_limited',
+        `slow down: at most ${this.limits.ratePerSecond} messages a second; this one was not delivered`,
+        frame.id,
+      );
     }
     const seq = ++room.seq;
     const ts = new Date().toISOString();
-    this.rooms.broadcast(room, Buffer.from(encodeFrame({ type: 'message', room: room.name, from: connection.user, text: frame.text, seq, ts })), connection);
+    this.rooms.broadcast(
+      room,
+      Buffer.from(encodeFrame({ type: 'message', room: room.name, from: connection.user, text: frame.text, seq, ts })),
+      connection,
+    );
     this.rooms.record(room, { from: connection.user, text: frame.text, seq, ts });
     connection.send({ type: 'ack', id: frame.id ?? null, room: room.name, seq, ts });
   }

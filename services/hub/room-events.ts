@@ -19,7 +19,8 @@ export function followRoomEvents(config: CommonConfig, hub: Hub, logger: Logger,
       const at = typeof event.ts === 'string' && Number.isFinite(Date.parse(event.ts)) ? Date.parse(event.ts) : Date.now();
       if (event.type === 'room.deleted') hub.closeRoom(room, 'deleted', at);
       else if (event.type === 'room.expired') hub.closeRoom(room, 'expired', at);
-      else if (event.type === 'room.kicked' && typeof event.user === 'string' && typeof event.revoked_before === 'number') hub.kick(room, event.user, event.revoked_before);
+      else if (event.type === 'room.kicked' && typeof event.user === 'string' && typeof event.revoked_before === 'number')
+        hub.kick(room, event.user, event.revoked_before);
     },
   }).catch((error: unknown) => logger.error({ err: error }, 'stopped following room events'));
 }

@@ -1,5 +1,5 @@
-import { nameKey } from '../../src/protocol/names.js';
 import type { HistoryEntry } from '../../src/protocol/frames.js';
+import { nameKey } from '../../src/protocol/names.js';
 
 /** What the registry needs of a connection: somewhere to deliver encoded frames, and who it is. */
 export interface Member {
@@ -27,7 +27,10 @@ export class RoomRegistry<M extends Member> {
   /** Keys of rooms nobody is in, longest idle first (a Map keeps insertion order). */
   private readonly idle = new Map<string, true>();
 
-  constructor(private readonly historySize: number, private readonly maxIdleRooms = 1000) {}
+  constructor(
+    private readonly historySize: number,
+    private readonly maxIdleRooms = 1000,
+  ) {}
 
   get(name: string): Room<M> | undefined {
     return this.rooms.get(nameKey(name));

@@ -1,6 +1,6 @@
-import { nameKey } from '../../src/protocol/names.js';
 import type { ErrorCode } from '../../src/protocol/frames.js';
-import { verifyTicket, type TicketClaims } from '../../src/tickets/ticket.js';
+import { nameKey } from '../../src/protocol/names.js';
+import { type TicketClaims, verifyTicket } from '../../src/tickets/ticket.js';
 
 export type Admission = { ok: true; claims: TicketClaims } | { ok: false; code: ErrorCode; message: string };
 

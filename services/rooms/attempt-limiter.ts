@@ -6,7 +6,10 @@
 export class AttemptLimiter {
   private failures = new Map<string, number[]>();
 
-  constructor(private readonly limit: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
 
   /** Milliseconds until another try is allowed; 0 when one is allowed now. */
   retryAfter(key: string, now = Date.now()): number {

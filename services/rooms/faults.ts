@@ -4,7 +4,10 @@ import { ROOMS_FAULTS, type RoomsFaultName } from '../../src/protocol/rooms-api.
 export class RpcFault extends Error {
   override name = 'RpcFault';
   readonly code: number;
-  constructor(readonly fault: RoomsFaultName, message: string) {
+  constructor(
+    readonly fault: RoomsFaultName,
+    message: string,
+  ) {
     super(message);
     this.code = ROOMS_FAULTS[fault];
   }

@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { writeFileAtomic } from '../../src/storage/write-file-atomic.js';
+import {
+  closeSync,
+  existsSync,
+  fdatasync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../src/storage/write-file-atomic.js';
 
 /**
  * Durable storage for the room service: an append-only journal of changes plus a snapshot.

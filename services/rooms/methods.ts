@@ -171,6 +171,9 @@ export async function invoke(methods: Map<string, MethodSpec>, name: string, par
 export function asFault(error: unknown, logger: Logger, method: unknown): RpcFault {
   if (error instanceof RpcFault) return error;
   const ref = randomUUID().slice(0, 8);
-  logger.error({ err: error, ref, method: typeof method === 'string' ? method.slice(0, 100) : undefined }, `internal error (reference ${ref})`);
+  logger.error(
+    { err: error, ref, method: typeof method === 'string' ? method.slice(0, 100) : undefined },
+    `internal error (reference ${ref})`,
+  );
   return new RpcFault('internal_error', `internal error (reference ${ref}); the room service log has the details`);
 }

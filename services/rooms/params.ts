@@ -3,7 +3,10 @@ import { RpcFault } from './faults.js';
 
 /** Reads a call's parameters by position; every wrong one is a -32602 fault saying which and why. */
 export class ParamReader {
-  constructor(private readonly method: string, private readonly values: unknown[]) {}
+  constructor(
+    private readonly method: string,
+    private readonly values: unknown[],
+  ) {}
 
   private fail(index: number, label: string, rule: string): never {
     throw new RpcFault('invalid_params', `${this.method}: parameter ${index + 1} (${label}) ${rule}`);
@@ -45,14 +48,25 @@ export class ParamReader {
   }
 
   /** A member of a struct parameter, checked by type. */
-  member<T extends 'string' | 'boolean' | 'int'>(index: number, label: string, struct: Record<string, unknown>, key: string, type: T, limit: number): (T extends 'string' ? string : T extends 'boolean' ? boolean : number) | undefined {
+  member<T extends 'string' | 'boolean' | 'int'>(
+    index: number,
+    label: string,
+    struct: Record<string, unknown>,
+    key: string,
+    type: T,
+    limit: number,
+  ): (T extends 'string' ? string : T extends 'boolean' ? boolean : number) | undefined {
     if (!Object.hasOwn(struct, key)) return undefined;
     const value = struct[key];
-    const ok = type === 'int' ? Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= limit
-      : type === 'string' ? typeof value === 'string' && value.length <= limit
-        : typeof value === 'boolean';
+    const ok =
+      type === 'int'
+        ? Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= limit
+        : type === 'string'
+          ? typeof value === 'string' && value.length <= limit
+          : typeof value === 'boolean';
     if (!ok) {
-      const rule = type === 'int' ? `a whole number from 1 to ${limit}` : type === 'string' ? `a string of at most ${limit} characters` : 'a boolean';
+      const rule =
+        type === 'int' ? `a whole number from 1 to ${limit}` : type === 'string' ? `a string of at most ${limit} characters` : 'a boolean';
       this.fail(index, label, `member "${key}" must be ${rule}; got ${describe(value)}`);
     }
     return value as never;

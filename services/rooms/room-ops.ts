@@ -1,16 +1,16 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EventPublisher } from '../../src/events/publisher.js';
 import type { RoutableEvent } from '../../src/events/topics.js';
-import type { Admission, CreatedRoom, MemberChange, RoomInfo, RoomSummary } from '../../src/protocol/rooms-api.js';
 import { makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { nameKey } from '../../src/protocol/names.js';
-import { signTicket, verifyTicket, type TicketClaims } from '../../src/tickets/ticket.js';
+import type { Admission, CreatedRoom, MemberChange, RoomInfo, RoomSummary } from '../../src/protocol/rooms-api.js';
+import { signTicket, type TicketClaims, verifyTicket } from '../../src/tickets/ticket.js';
 import { AttemptLimiter } from './attempt-limiter.js';
 import { RpcFault } from './faults.js';
 import type { Journal } from './journal.js';
 import { hashPassphrase, verifyPassphrase } from './passphrase.js';
-import { RoomDirectory, type DirectoryState, type Room, type RoomChange } from './room-directory.js';
+import type { DirectoryState, Room, RoomChange, RoomDirectory } from './room-directory.js';
 
 export interface RoomOpsSettings {
   ticketTtlMs: number;
@@ -76,9 +76,16 @@ export class RoomOps {
       members: { [nameKey(user)]: { name: user, joinedAt: now } },
       revoked: {},
     };
-    const durable = this.commit({ op: 'create', room }, () => makeEvent('room.created', 'rooms', {
-      room: name, user, private: passphrase !== null, unlisted: room.unlisted, expires_at: room.expiresAt ? iso(room.expiresAt) : null, members: 1,
-    }));
+    const durable = this.commit({ op: 'create', room }, () =>
+      makeEvent('room.created', 'rooms', {
+        room: name,
+        user,
+        private: passphrase !== null,
+        unlisted: room.unlisted,
+        expires_at: room.expiresAt ? iso(room.expiresAt) : null,
+        members: 1,
+      }),
+    );
     this.logger.info({ room: name, user, private: passphrase !== null, temporary: room.expiresAt !== null }, 'room created');
     const created = this.directory.get(name)!;
     const admission = this.admit(created, user, now);
@@ -96,7 +103,8 @@ export class RoomOps {
   async joinRoom(name: string, user: string, proof: JoinProof, clientAddress: string): Promise<Admission> {
     const room = this.live(name);
     const userKey = nameKey(user);
-    if (room.revoked[userKey] !== undefined) throw new RpcFault('kicked', `${user} was removed from room ${room.name} by its owner and cannot join it again`);
+    if (room.revoked[userKey] !== undefined)
+      throw new RpcFault('kicked', `${user} was removed from room ${room.name} by its owner and cannot join it again`);
     const holder = proof.ticket !== undefined ? this.ticketHolder(proof.ticket, room, { allowExpired: true }) : undefined;
     const provesName = holder !== undefined && nameKey(holder.user) === userKey;
     if (room.passphrase && !provesName) await this.checkPassphrase(room, proof.passphrase, clientAddress);
@@ -104,12 +112,16 @@ export class RoomOps {
     const current = this.live(name);
     const member = current.members[userKey];
     if (member && !provesName) {
-      throw new RpcFault('name_taken', `the name ${member.name} is already taken in room ${current.name}; choose another name, or pass that name's ticket to rejoin`);
+      throw new RpcFault(
+        'name_taken',
+        `the name ${member.name} is already taken in room ${current.name}; choose another name, or pass that name's ticket to rejoin`,
+      );
     }
     let durable: Promise<void> | undefined;
     if (!member) {
       durable = this.commit({ op: 'join', room: current.name, user, at: now }, () =>
-        makeEvent('room.joined', 'rooms', { room: current.name, user, members: Object.keys(current.members).length, issued_at: now }));
+        makeEvent('room.joined', 'rooms', { room: current.name, user, members: Object.keys(current.members).length, issued_at: now }),
+      );
       // Joins are the service's bulk traffic; room.joined reports each one, the log only at debug.
       this.logger.debug({ room: current.name, user, members: Object.keys(current.members).length }, 'user joined room');
     }
@@ -142,7 +154,8 @@ export class RoomOps {
   roomInfo(name: string, ticket: string | undefined): RoomInfo {
     const room = this.live(name);
     const holder = ticket !== undefined ? this.ticketHolder(ticket, room, { allowExpired: false }) : undefined;
-    if (ticket !== undefined && !holder) throw new RpcFault('bad_ticket', `that ticket does not admit anyone to room ${room.name}; join the room again for a fresh one`);
+    if (ticket !== undefined && !holder)
+      throw new RpcFault('bad_ticket', `that ticket does not admit anyone to room ${room.name}; join the room again for a fresh one`);
     const seesMembers = room.passphrase === null || holder !== undefined;
     return {
       name: room.name,
@@ -163,7 +176,8 @@ export class RoomOps {
     const member = holder && room.members[nameKey(holder.user)];
     if (!holder || !member) throw new RpcFault('bad_ticket', `that ticket does not belong to a member of room ${room.name}`);
     const durable = this.commit({ op: 'leave', room: room.name, user: member.name }, () =>
-      makeEvent('room.left', 'rooms', { room: room.name, user: member.name, members: Object.keys(room.members).length }));
+      makeEvent('room.left', 'rooms', { room: room.name, user: member.name, members: Object.keys(room.members).length }),
+    );
     const members = Object.keys(room.members).length;
     this.logger.info({ room: room.name, user: member.name, members }, 'user left room');
     await durable;
@@ -173,7 +187,9 @@ export class RoomOps {
   async deleteRoom(name: string, ownerKey: string): Promise<{ room: string; deleted: true }> {
     const room = this.live(name);
     this.checkOwner(room, ownerKey);
-    const durable = this.commit({ op: 'delete', room: room.name }, () => makeEvent('room.deleted', 'rooms', { room: room.name, user: room.owner }));
+    const durable = this.commit({ op: 'delete', room: room.name }, () =>
+      makeEvent('room.deleted', 'rooms', { room: room.name, user: room.owner }),
+    );
     this.logger.info({ room: room.name, user: room.owner }, 'room deleted');
     await durable;
     return { room: room.name, deleted: true };
@@ -182,12 +198,20 @@ export class RoomOps {
   async kick(name: string, ownerKey: string, user: string): Promise<MemberChange> {
     const room = this.live(name);
     this.checkOwner(room, ownerKey);
-    if (nameKey(user) === nameKey(room.owner)) throw new RpcFault('invalid_params', `kick: the owner cannot kick themselves; delete the room instead`);
+    if (nameKey(user) === nameKey(room.owner))
+      throw new RpcFault('invalid_params', `kick: the owner cannot kick themselves; delete the room instead`);
     const target = room.members[nameKey(user)]?.name ?? user;
     // Every ticket issued up to now is void; a later one is impossible since a kicked name cannot join.
     const revokedBefore = Date.now() + 1;
     const durable = this.commit({ op: 'kick', room: room.name, user: target, revokedBefore }, () =>
-      makeEvent('room.kicked', 'rooms', { room: room.name, user: target, by: room.owner, members: Object.keys(room.members).length, revoked_before: revokedBefore }));
+      makeEvent('room.kicked', 'rooms', {
+        room: room.name,
+        user: target,
+        by: room.owner,
+        members: Object.keys(room.members).length,
+        revoked_before: revokedBefore,
+      }),
+    );
     const members = Object.keys(room.members).length;
     this.logger.info({ room: room.name, user: target, members }, 'user kicked from room');
     await durable;
@@ -209,8 +233,9 @@ export class RoomOps {
 
   private expire(room: Room): void {
     const members = Object.keys(room.members).length;
-    this.commit({ op: 'expire', room: room.name }, () => makeEvent('room.expired', 'rooms', { room: room.name, members })).catch((error: unknown) =>
-      this.logger.error({ err: error, room: room.name }, 'could not record the expiry of a room'));
+    this.commit({ op: 'expire', room: room.name }, () => makeEvent('room.expired', 'rooms', { room: room.name, members })).catch(
+      (error: unknown) => this.logger.error({ err: error, room: room.name }, 'could not record the expiry of a room'),
+    );
     this.logger.info({ room: room.name, members }, 'room expired');
   }
 
@@ -278,10 +303,12 @@ export class RoomOps {
   }
 
   private async checkPassphrase(room: Room, passphrase: string | undefined, clientAddress: string): Promise<void> {
-    if (passphrase === undefined || passphrase === '') throw new RpcFault('wrong_passphrase', `room ${room.name} is private: give its passphrase`);
+    if (passphrase === undefined || passphrase === '')
+      throw new RpcFault('wrong_passphrase', `room ${room.name} is private: give its passphrase`);
     const key = `${nameKey(room.name)} ${clientAddress}`;
     const wait = this.limiter.retryAfter(key);
-    if (wait > 0) throw new RpcFault('too_many_attempts', `too many wrong passphrases for room ${room.name}; try again in ${Math.ceil(wait / 1000)} s`);
+    if (wait > 0)
+      throw new RpcFault('too_many_attempts', `too many wrong passphrases for room ${room.name}; try again in ${Math.ceil(wait / 1000)} s`);
     if (!(await verifyPassphrase(passphrase, room.passphrase!))) {
       this.limiter.recordFailure(key);
       this.logger.warn({ room: room.name, client: clientAddress }, 'wrong passphrase');
@@ -292,6 +319,7 @@ export class RoomOps {
   private checkOwner(room: Room, ownerKey: string): void {
     const given = hashKey(ownerKey);
     const stored = Buffer.from(room.ownerKeyHash, 'base64');
-    if (!timingSafeEqual(given, stored)) throw new RpcFault('not_owner', `that owner key does not own room ${room.name}; only its creator can do this`);
+    if (!timingSafeEqual(given, stored))
+      throw new RpcFault('not_owner', `that owner key does not own room ${room.name}; only its creator can do this`);
   }
 }

@@ -16,36 +16,39 @@ const RPC_PATHS = new Set(['/', '/RPC2']);
  * connection — for anything wrong inside a well-formed HTTP request.
  */
 export function createRpcServer(methods: ReturnType<typeof roomMethods>, settings: RpcServerSettings, logger: Logger): http.Server {
-  const server = http.createServer({
-    requestTimeout: settings.requestTimeoutMs,
-    headersTimeout: Math.min(settings.requestTimeoutMs, 60_000),
-    keepAliveTimeout: 5000,
-    // Node checks the deadlines above only this often (30 s by default), so they would not hold.
-    connectionsCheckingInterval: Math.max(50, Math.min(1000, settings.requestTimeoutMs / 4)),
-  }, (request, response) => {
-    const path = (request.url ?? '/').split('?')[0]!;
-    if (!RPC_PATHS.has(path)) return plain(response, 400, `unknown path ${path.slice(0, 100)}; POST XML-RPC calls to / or /RPC2\n`);
-    if (request.method !== 'POST') {
-      response.setHeader('Allow', 'POST');
-      return plain(response, 405, 'this is an XML-RPC endpoint: POST a <methodCall>\n');
-    }
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > settings.maxBodyBytes) return tooLarge(request, response, settings.maxBodyBytes);
-    const chunks: Buffer[] = [];
-    let received = 0;
-    request.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > settings.maxBodyBytes) {
-        if (!response.headersSent) tooLarge(request, response, settings.maxBodyBytes);
-        return;
+  const server = http.createServer(
+    {
+      requestTimeout: settings.requestTimeoutMs,
+      headersTimeout: Math.min(settings.requestTimeoutMs, 60_000),
+      keepAliveTimeout: 5000,
+      // Node checks the deadlines above only this often (30 s by default), so they would not hold.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, settings.requestTimeoutMs / 4)),
+    },
+    (request, response) => {
+      const path = (request.url ?? '/').split('?')[0]!;
+      if (!RPC_PATHS.has(path)) return plain(response, 400, `unknown path ${path.slice(0, 100)}; POST XML-RPC calls to / or /RPC2\n`);
+      if (request.method !== 'POST') {
+        response.setHeader('Allow', 'POST');
+        return plain(response, 405, 'this is an XML-RPC endpoint: POST a <methodCall>\n');
       }
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (received > settings.maxBodyBytes) return;
-      void answer(Buffer.concat(chunks), request.socket.remoteAddress ?? 'unknown', response);
-    });
-  });
+      const declared = Number(request.headers['content-length'] ?? 0);
+      if (declared > settings.maxBodyBytes) return tooLarge(request, response, settings.maxBodyBytes);
+      const chunks: Buffer[] = [];
+      let received = 0;
+      request.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > settings.maxBodyBytes) {
+          if (!response.headersSent) tooLarge(request, response, settings.maxBodyBytes);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      request.on('end', () => {
+        if (received > settings.maxBodyBytes) return;
+        void answer(Buffer.concat(chunks), request.socket.remoteAddress ?? 'unknown', response);
+      });
+    },
+  );
 
   async function answer(body: Buffer, clientAddress: string, response: http.ServerResponse): Promise<void> {
     const started = performance.now();

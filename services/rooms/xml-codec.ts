@@ -120,7 +120,16 @@ function parseValue(cursor: Cursor, depth: number): unknown {
   cursor.pos = tag.end;
   let value: unknown;
   if (tag.selfClosing) {
-    value = type === 'nil' ? null : type === 'string' ? '' : type === 'struct' ? {} : type === 'array' ? [] : cursor.fail(`a value inside <${tag.name}/>`);
+    value =
+      type === 'nil'
+        ? null
+        : type === 'string'
+          ? ''
+          : type === 'struct'
+            ? {}
+            : type === 'array'
+              ? []
+              : cursor.fail(`a value inside <${tag.name}/>`);
   } else if (type === 'struct') {
     const struct: Record<string, unknown> = {};
     while (!cursor.isClosing()) {
@@ -225,14 +234,19 @@ function escapeXml(text: string): string {
 }
 
 function iso8601(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, '').replace(/-/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, '')
+    .replace(/-/g, '');
 }
 
 function encodeValue(value: unknown): string {
   if (typeof value === 'string') return `<value><string>${escapeXml(value)}</string></value>`;
   if (typeof value === 'boolean') return `<value><boolean>${value ? 1 : 0}</boolean></value>`;
   if (typeof value === 'number') {
-    return Number.isInteger(value) && Math.abs(value) < 2 ** 31 ? `<value><int>${value}</int></value>` : `<value><double>${value}</double></value>`;
+    return Number.isInteger(value) && Math.abs(value) < 2 ** 31
+      ? `<value><int>${value}</int></value>`
+      : `<value><double>${value}</double></value>`;
   }
   if (value === null || value === undefined) return '<value><nil/></value>';
   if (value instanceof Date) return `<value><dateTime.iso8601>${iso8601(value)}</dateTime.iso8601></value>`;

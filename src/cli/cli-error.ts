@@ -2,7 +2,10 @@
 export class CliError extends Error {
   override name = 'CliError';
   readonly userFacing = true;
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }

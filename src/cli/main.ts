@@ -12,7 +12,9 @@ import { upCommand } from './commands/up.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('thiscord')
-  .usage('$0 <command> [options]\n\nA small, self-hostable chat system. Every flag can also be set as THISCORD_<FLAG>, e.g. THISCORD_HUB_PORT.')
+  .usage(
+    '$0 <command> [options]\n\nA small, self-hostable chat system. Every flag can also be set as THISCORD_<FLAG>, e.g. THISCORD_HUB_PORT.',
+  )
   .options(commonOptions())
   .command(upCommand as never)
   .command(serveCommand)

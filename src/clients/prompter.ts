@@ -9,7 +9,10 @@ import { CliError } from '../cli/cli-error.js';
 export class Prompter {
   private readonly lines: AsyncIterator<string>;
 
-  constructor(rl: Interface, private readonly output: NodeJS.WritableStream = process.stdout) {
+  constructor(
+    rl: Interface,
+    private readonly output: NodeJS.WritableStream = process.stdout,
+  ) {
     this.lines = rl[Symbol.asyncIterator]();
   }
 

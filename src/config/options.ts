@@ -32,7 +32,12 @@ export interface CommonConfig {
 }
 
 /** A yargs option whose value is validated by `parse`, so errors name the flag. */
-function validated(describe: string, defaultValue: unknown, parse: (value: unknown) => unknown, type: 'string' | 'number' = 'string'): Options {
+function validated(
+  describe: string,
+  defaultValue: unknown,
+  parse: (value: unknown) => unknown,
+  type: 'string' | 'number' = 'string',
+): Options {
   return { describe, default: defaultValue, type, coerce: parse, group: 'Stack:' };
 }
 
@@ -71,7 +76,9 @@ const baseOptions = {
   'rooms-port': portOption('rooms-port', 'room service XML-RPC port', DEFAULTS.roomsPort),
   'broker-pull-port': portOption('broker-pull-port', 'event broker port publishers PUSH to', DEFAULTS.brokerPullPort),
   'broker-pub-port': portOption('broker-pub-port', 'event broker port subscribers SUB from', DEFAULTS.brokerPubPort),
-  'data-dir': validated('directory for room state, the ticket secret and client credentials', DEFAULTS.dataDir, (v) => parsePathValue('data-dir', v)),
+  'data-dir': validated('directory for room state, the ticket secret and client credentials', DEFAULTS.dataDir, (v) =>
+    parsePathValue('data-dir', v),
+  ),
   'log-level': validated(`log level (${LOG_LEVELS.join(', ')})`, DEFAULTS.logLevel, (v) => parseChoice('log-level', v, LOG_LEVELS)),
   'log-format': {
     describe: 'pretty for people, json (NDJSON) for machines; default: pretty on a terminal, json otherwise',

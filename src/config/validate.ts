@@ -13,9 +13,7 @@ export function envNameOf(flag: string): string {
 }
 
 function reject(flag: string, expected: string, value: unknown): never {
-  throw new ConfigError(
-    `--${flag} (or ${envNameOf(flag)}) must be ${expected}; got ${JSON.stringify(value)}`,
-  );
+  throw new ConfigError(`--${flag} (or ${envNameOf(flag)}) must be ${expected}; got ${JSON.stringify(value)}`);
 }
 
 export function parseInteger(flag: string, value: unknown, min: number, max: number): number {

@@ -25,7 +25,8 @@ const ZERO = 0x30;
 const NINE = 0x39;
 
 const isDigit = (b: number | undefined): boolean => b !== undefined && b >= ZERO && b <= NINE;
-const isHex = (b: number | undefined): boolean => b !== undefined && ((b >= ZERO && b <= NINE) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
+const isHex = (b: number | undefined): boolean =>
+  b !== undefined && ((b >= ZERO && b <= NINE) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
 
 export function skipSpace(bytes: Uint8Array, at: number): number {
   let i = at;
@@ -46,7 +47,16 @@ export function scanString(bytes: Uint8Array, at: number, found?: { escaped: boo
       if (next === 0x75) {
         if (!isHex(bytes[i + 2]) || !isHex(bytes[i + 3]) || !isHex(bytes[i + 4]) || !isHex(bytes[i + 5])) return -1;
         i += 6;
-      } else if (next === QUOTE || next === BACKSLASH || next === 0x2f || next === 0x62 || next === 0x66 || next === 0x6e || next === 0x72 || next === 0x74) {
+      } else if (
+        next === QUOTE ||
+        next === BACKSLASH ||
+        next === 0x2f ||
+        next === 0x62 ||
+        next === 0x66 ||
+        next === 0x6e ||
+        next === 0x72 ||
+        next === 0x74
+      ) {
         i += 2;
       } else return -1;
     } else i++;

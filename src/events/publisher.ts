@@ -1,6 +1,6 @@
 import { Push } from 'zeromq';
 import { encodeEnvelope } from './envelope.js';
-import { topicOf, type RoutableEvent } from './topics.js';
+import { type RoutableEvent, topicOf } from './topics.js';
 
 export interface PublisherOptions {
   /** Messages ZeroMQ holds for an absent or slow broker before we start dropping. */
@@ -34,7 +34,10 @@ export class EventPublisher {
   private readonly connectWaiters = new Set<() => void>();
   readonly counts: PublisherCounts = { sent: 0, dropped: 0 };
 
-  constructor(readonly endpoint: string, options: PublisherOptions = {}) {
+  constructor(
+    readonly endpoint: string,
+    options: PublisherOptions = {},
+  ) {
     const highWaterMark = options.highWaterMark ?? 1000;
     this.maxPending = highWaterMark;
     // sendTimeout 0: a full queue answers EAGAIN at once instead of parking the send.

@@ -16,7 +16,6 @@ export const roomTopic = (room: string): Topic => `room/${room}`;
 export const HEALTH_TOPIC_PREFIX = 'system/health/';
 export const healthTopic = (nonce: string): Topic => `system/health/${nonce}`;
 
-
 /** Events whose topic follows from their fields; a `note` is published on a topic its author chooses. */
 export type RoutableEvent = Exclude<ThiscordEvent, EventOf<'note'>>;
 

@@ -24,7 +24,13 @@ export interface EventFields {
   'supervisor.stopping': { reason: string };
   'supervisor.stopped': { ms: number; fatal: string[] };
   // Broker, on system/broker.
-  'broker.stats': { received: number; published: number; dropped: number; dropped_by_reason: Record<DropReason, number>; interval_ms: number };
+  'broker.stats': {
+    received: number;
+    published: number;
+    dropped: number;
+    dropped_by_reason: Record<DropReason, number>;
+    interval_ms: number;
+  };
   // Health probe nonce, on system/health/<nonce>.
   'health.probe': { nonce: string };
   // Hub, on user/<name>.
@@ -44,10 +50,28 @@ export interface EventFields {
 export type EventType = keyof EventFields;
 
 export const EVENT_TYPES = [
-  'service.starting', 'service.healthy', 'service.exited', 'service.unhealthy', 'service.restarting',
-  'service.fatal', 'service.stopping', 'service.stopped', 'supervisor.up', 'supervisor.stopping', 'supervisor.stopped',
-  'broker.stats', 'health.probe', 'user.login', 'user.logout', 'room.created', 'room.joined',
-  'room.left', 'room.kicked', 'room.deleted', 'room.expired', 'note',
+  'service.starting',
+  'service.healthy',
+  'service.exited',
+  'service.unhealthy',
+  'service.restarting',
+  'service.fatal',
+  'service.stopping',
+  'service.stopped',
+  'supervisor.up',
+  'supervisor.stopping',
+  'supervisor.stopped',
+  'broker.stats',
+  'health.probe',
+  'user.login',
+  'user.logout',
+  'room.created',
+  'room.joined',
+  'room.left',
+  'room.kicked',
+  'room.deleted',
+  'room.expired',
+  'note',
 ] as const satisfies readonly EventType[];
 
 /** Compile-time check that EVENT_TYPES lists every key of EventFields. */

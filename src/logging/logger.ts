@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { type Logger, type LoggerOptions, pino } from 'pino';
 import type PinoPretty from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../config/options.js';
 
@@ -25,7 +25,17 @@ export interface LoggerSettings {
  * Keys that would carry chat text if someone ever passed a frame or message object to the logger.
  * Chat text must never reach a log, so they are censored as a second line of defence.
  */
-export const REDACTED_PATHS = ['text', '*.text', '*.*.text', 'passphrase', '*.passphrase', 'ticket', '*.ticket', 'owner_key', '*.owner_key'];
+export const REDACTED_PATHS = [
+  'text',
+  '*.text',
+  '*.*.text',
+  'passphrase',
+  '*.passphrase',
+  'ticket',
+  '*.ticket',
+  'owner_key',
+  '*.owner_key',
+];
 
 export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = {

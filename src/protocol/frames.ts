@@ -27,8 +27,19 @@ export interface HistoryEntry {
 export type PresenceEvent = 'join' | 'leave' | 'kicked';
 
 export const ERROR_CODES = [
-  'bad_json', 'unknown_type', 'bad_field', 'not_in_room', 'bad_ticket', 'ticket_expired', 'frame_too_large',
-  'text_too_long', 'rate_limited', 'too_many_connections', 'server_shutdown', 'slow_consumer', 'room_closed',
+  'bad_json',
+  'unknown_type',
+  'bad_field',
+  'not_in_room',
+  'bad_ticket',
+  'ticket_expired',
+  'frame_too_large',
+  'text_too_long',
+  'rate_limited',
+  'too_many_connections',
+  'server_shutdown',
+  'slow_consumer',
+  'room_closed',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -74,22 +85,29 @@ export function parseClientFrame(line: string): ParsedFrame<ClientFrame> {
   } catch {
     return { ok: false, code: 'bad_json', message: 'a frame must be one JSON object on one line' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, code: 'bad_json', message: 'a frame must be a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, code: 'bad_json', message: 'a frame must be a JSON object' };
   const frame = value as Record<string, unknown>;
   const ref = isFrameId(frame.id) ? frame.id : undefined;
   if (frame.id !== undefined && ref === undefined) return field(`"id" must be a string of at most ${MAX_ID_LENGTH} characters or a number`);
-  const text = (key: string): string | undefined => (typeof frame[key] === 'string' && (frame[key] as string).length > 0 ? (frame[key] as string) : undefined);
+  const text = (key: string): string | undefined =>
+    typeof frame[key] === 'string' && (frame[key] as string).length > 0 ? (frame[key] as string) : undefined;
   switch (frame.type) {
     case 'hello':
     case 'join': {
       const ticket = text('ticket');
-      return ticket ? { ok: true, frame: { type: frame.type, ticket } } : field(`${frame.type} needs "ticket": the ticket from the room service`, ref);
+      return ticket
+        ? { ok: true, frame: { type: frame.type, ticket } }
+        : field(`${frame.type} needs "ticket": the ticket from the room service`, ref);
     }
     case 'say': {
       const room = text('room');
       if (!room) return field('say needs "room"', ref);
       if (typeof frame.text !== 'string') return field('say needs "text" (a string)', ref);
-      return { ok: true, frame: ref === undefined ? { type: 'say', room, text: frame.text } : { type: 'say', room, text: frame.text, id: ref } };
+      return {
+        ok: true,
+        frame: ref === undefined ? { type: 'say', room, text: frame.text } : { type: 'say', room, text: frame.text, id: ref },
+      };
     }
     case 'leave':
     case 'who': {
@@ -102,7 +120,12 @@ export function parseClientFrame(line: string): ParsedFrame<ClientFrame> {
     case 'quit':
       return { ok: true, frame: { type: 'quit' } };
     default:
-      return { ok: false, code: 'unknown_type', message: `unknown frame type ${JSON.stringify(frame.type)}; expected hello, join, say, leave, who, ping, pong or quit`, ...(ref === undefined ? {} : { ref }) };
+      return {
+        ok: false,
+        code: 'unknown_type',
+        message: `unknown frame type ${JSON.stringify(frame.type)}; expected hello, join, say, leave, who, ping, pong or quit`,
+        ...(ref === undefined ? {} : { ref }),
+      };
   }
 }
 
@@ -112,7 +135,9 @@ const HUB_TYPES = new Set<string>(['welcome', 'ack', 'message', 'presence', 'his
 export function parseHubFrame(line: string): HubFrame | undefined {
   try {
     const value = JSON.parse(line) as { type?: unknown };
-    return value && typeof value === 'object' && typeof value.type === 'string' && HUB_TYPES.has(value.type) ? (value as HubFrame) : undefined;
+    return value && typeof value === 'object' && typeof value.type === 'string' && HUB_TYPES.has(value.type)
+      ? (value as HubFrame)
+      : undefined;
   } catch {
     return undefined;
   }

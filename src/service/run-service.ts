@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
-import { commonConfigFrom, commonOptions, withEnv, type CommonArgs } from '../config/options.js';
+import { type CommonArgs, commonConfigFrom, commonOptions, withEnv } from '../config/options.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { RunningService, ServiceDefinition } from './definition.js';
 import { SERVICE_LISTENING } from './handshake.js';

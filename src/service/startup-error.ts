@@ -5,7 +5,10 @@
 export class StartupError extends Error {
   override name = 'StartupError';
   readonly userFacing = true;
-  constructor(message: string, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
   }
 }
@@ -25,13 +28,19 @@ export function describeListenError(error: unknown, target: ListenTarget): Error
   const message = error instanceof Error ? error.message : String(error);
   const who = target.what ? `${target.service} ${target.what}` : target.service;
   if (code === 'EADDRINUSE' || /address already in use/i.test(message)) {
-    return new StartupError(`port ${target.port} is already in use (${who}); pass --${target.flag} or stop the other process`, 'EADDRINUSE');
+    return new StartupError(
+      `port ${target.port} is already in use (${who}); pass --${target.flag} or stop the other process`,
+      'EADDRINUSE',
+    );
   }
   if (code === 'EACCES' || /permission denied/i.test(message)) {
     return new StartupError(`not allowed to listen on port ${target.port} (${who}); pass a --${target.flag} above 1023`, 'EACCES');
   }
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || /can't assign requested address|no such device/i.test(message)) {
-    return new StartupError(`cannot listen on ${target.host} (${who}): no such local address; pass --host with an address of this machine`, code || 'EADDRNOTAVAIL');
+    return new StartupError(
+      `cannot listen on ${target.host} (${who}): no such local address; pass --host with an address of this machine`,
+      code || 'EADDRNOTAVAIL',
+    );
   }
   return error instanceof Error ? error : new Error(message);
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brokerPubEndpoint, brokerPullEndpoint, commonConfigToEnv, type CommonConfig } from '../config/options.js';
+import { brokerPubEndpoint, brokerPullEndpoint, type CommonConfig, commonConfigToEnv } from '../config/options.js';
 import type { ServiceName } from '../events/types.js';
 import { BrokerProbe } from './probes/broker-probe.js';
 import { HubProbe } from './probes/hub-probe.js';

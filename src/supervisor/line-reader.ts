@@ -9,7 +9,10 @@ export class LineReader {
   // A chunk can end inside a multi-byte character; the decoder keeps those bytes for the next one.
   private readonly decoder = new StringDecoder('utf8');
 
-  constructor(private readonly onLine: (line: string) => void, private readonly maxLine = 64 * 1024) {}
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly maxLine = 64 * 1024,
+  ) {}
 
   push(chunk: Buffer): void {
     this.pending += this.decoder.write(chunk);

@@ -14,9 +14,14 @@ export function formatPretty(record: LogRecord, colour: boolean): string {
   const level = LEVELS[Number(record.level)] ?? 'INFO';
   const paint = (code: number, text: string): string => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
   const levelColour = Number(record.level) >= ERROR_LEVEL ? 31 : Number(record.level) >= 40 ? 33 : 0;
-  const fields = Object.entries(record).filter(([key]) => !HIDDEN_KEYS.has(key)).map(([key, value]) => `${key}=${fieldValue(value)}`);
+  const fields = Object.entries(record)
+    .filter(([key]) => !HIDDEN_KEYS.has(key))
+    .map(([key, value]) => `${key}=${fieldValue(value)}`);
   const levelText = levelColour ? paint(levelColour, level.padEnd(5)) : level.padEnd(5);
-  return [`${clockTime(typeof record.time === 'string' || typeof record.time === 'number' ? record.time : Date.now())} ${paint(SERVICE_COLOURS[service] ?? 34, service.padEnd(10))} | ${levelText} ${String(record.msg ?? '')}`, ...fields].join(' ');
+  return [
+    `${clockTime(typeof record.time === 'string' || typeof record.time === 'number' ? record.time : Date.now())} ${paint(SERVICE_COLOURS[service] ?? 34, service.padEnd(10))} | ${levelText} ${String(record.msg ?? '')}`,
+    ...fields,
+  ].join(' ');
 }
 
 /** Colour on a terminal, or when FORCE_COLOR asks for it (e.g. piped into `less -R`); NO_COLOR always wins. */
@@ -32,7 +37,11 @@ export function wantsColour(out: NodeJS.WritableStream, env: NodeJS.ProcessEnv =
  * service prints (a stack trace) is kept as an error record tagged with the service.
  */
 export class LogSink {
-  constructor(private readonly format: LogFormat, private readonly out: NodeJS.WritableStream = process.stdout, private readonly colour = wantsColour(out)) {}
+  constructor(
+    private readonly format: LogFormat,
+    private readonly out: NodeJS.WritableStream = process.stdout,
+    private readonly colour = wantsColour(out),
+  ) {}
 
   /** A line a service printed. */
   service(service: string, line: string, stream: 'stdout' | 'stderr'): void {

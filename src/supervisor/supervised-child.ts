@@ -1,10 +1,10 @@
 import { execa, type ResultPromise } from 'execa';
-import { canTransition, type ChildState } from './child-state.js';
+import { SERVICE_LISTENING } from '../service/handshake.js';
 import type { ChildSpec } from './child-spec.js';
+import { type ChildState, canTransition } from './child-state.js';
+import { LineReader } from './line-reader.js';
 import type { Probe } from './probes/probe.js';
 import { RestartPolicy, type RestartSettings } from './restart-policy.js';
-import { LineReader } from './line-reader.js';
-import { SERVICE_LISTENING } from '../service/handshake.js';
 
 export interface ProbeSettings {
   readyTimeoutMs: number;
@@ -63,7 +63,12 @@ export class SupervisedChild {
   private listening = false;
   private wakeReadiness: (() => void) | null = null;
 
-  constructor(readonly spec: ChildSpec, private readonly probes: ProbeSettings, restart: RestartSettings, private readonly observer: ChildObserver) {
+  constructor(
+    readonly spec: ChildSpec,
+    private readonly probes: ProbeSettings,
+    restart: RestartSettings,
+    private readonly observer: ChildObserver,
+  ) {
     this.policy = new RestartPolicy(restart);
   }
 
@@ -250,7 +255,10 @@ export class SupervisedChild {
     const delay = this.policy.next();
     if (delay === undefined) {
       this.wentFatal = true;
-      this.move('fatal', { reason: `restarted ${this.policy.recentRestarts - 1} times within the restart window and exited again`, attempt: this.policy.recentRestarts });
+      this.move('fatal', {
+        reason: `restarted ${this.policy.recentRestarts - 1} times within the restart window and exited again`,
+        attempt: this.policy.recentRestarts,
+      });
       return;
     }
     this.move('backoff', { attempt: this.attempt + 1, delayMs: delay });

@@ -1,14 +1,14 @@
 import type { CommonConfig } from '../config/options.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { RoutableEvent } from '../events/topics.js';
-import { makeEvent, type EventFields, type ServiceName } from '../events/types.js';
+import { type EventFields, makeEvent, type ServiceName } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
-import type { ChildState } from './child-state.js';
 import { stackSpecs } from './child-spec.js';
+import type { ChildState } from './child-state.js';
 import type { LogSink } from './log-sink.js';
 import type { RestartSettings } from './restart-policy.js';
 import { startOrder } from './start-order.js';
-import { SupervisedChild, type ChildObserver, type ProbeSettings, type TransitionDetail } from './supervised-child.js';
+import { type ChildObserver, type ProbeSettings, SupervisedChild, type TransitionDetail } from './supervised-child.js';
 
 const MAX_HELD_EVENTS = 1000;
 const RESUBSCRIBE_GRACE_MS = 100;
@@ -23,7 +23,11 @@ export interface SupervisorSettings {
 /** `up` could not bring a service up: says which, why, and what it printed last. */
 export class StartFailure extends Error {
   override name = 'StartFailure';
-  constructor(readonly service: string, readonly reason: string, readonly lastLines: string[]) {
+  constructor(
+    readonly service: string,
+    readonly reason: string,
+    readonly lastLines: string[],
+  ) {
     super(`${service} failed to start: ${reason}`);
   }
 }
@@ -43,7 +47,13 @@ export class Supervisor implements ChildObserver {
    */
   private held: RoutableEvent[] | null = null;
 
-  constructor(config: CommonConfig, private readonly settings: SupervisorSettings, private readonly logger: Logger, private readonly sink: LogSink, private readonly events: EventPublisher) {
+  constructor(
+    config: CommonConfig,
+    private readonly settings: SupervisorSettings,
+    private readonly logger: Logger,
+    private readonly sink: LogSink,
+    private readonly events: EventPublisher,
+  ) {
     this.children = startOrder(stackSpecs(config, settings.stopGraceMs), settings.only).map(
       (spec) => new SupervisedChild(spec, settings.probes, settings.restart, this),
     );
@@ -59,14 +69,23 @@ export class Supervisor implements ChildObserver {
       try {
         await child.start();
       } catch (error) {
-        const failure = new StartFailure(child.name, reasonFrom(child.recentLines) ?? (error as Error).message, child.recentLines.slice(-10));
+        const failure = new StartFailure(
+          child.name,
+          reasonFrom(child.recentLines) ?? (error as Error).message,
+          child.recentLines.slice(-10),
+        );
         await this.down(`${child.name} failed to start`);
         throw failure;
       }
     }
     // Measured from the start of this process, as a user waiting for `up` experiences it.
     const ms = Math.round(process.uptime() * 1000);
-    this.announce('supervisor.up', { ms, services: this.children.map((child) => child.name) }, 'info', `all ${this.children.length} services healthy in ${ms} ms`);
+    this.announce(
+      'supervisor.up',
+      { ms, services: this.children.map((child) => child.name) },
+      'info',
+      `all ${this.children.length} services healthy in ${ms} ms`,
+    );
     return ms;
   }
 
@@ -86,7 +105,12 @@ export class Supervisor implements ChildObserver {
       for (const child of [...this.children].reverse()) await child.stop(now);
       for (const child of this.children) child.dispose();
       const fatal = this.fatal;
-      this.announce('supervisor.stopped', { ms: Math.round(performance.now() - started), fatal }, 'info', fatal.length ? `stopped; ${fatal.join(', ')} had failed` : 'stopped');
+      this.announce(
+        'supervisor.stopped',
+        { ms: Math.round(performance.now() - started), fatal },
+        'info',
+        fatal.length ? `stopped; ${fatal.join(', ')} had failed` : 'stopped',
+      );
     })();
     return this.stopping;
   }
@@ -110,21 +134,62 @@ export class Supervisor implements ChildObserver {
     const pid = detail.pid ?? 0;
     switch (to) {
       case 'starting':
-        return this.announce('service.starting', { service, attempt: detail.attempt ?? 1 }, 'info', `starting ${service}${(detail.attempt ?? 1) > 1 ? ` (attempt ${detail.attempt})` : ''}`, { pid });
+        return this.announce(
+          'service.starting',
+          { service, attempt: detail.attempt ?? 1 },
+          'info',
+          `starting ${service}${(detail.attempt ?? 1) > 1 ? ` (attempt ${detail.attempt})` : ''}`,
+          { pid },
+        );
       case 'running':
-        return this.announce('service.healthy', { service, pid, ms: detail.ms ?? 0 }, 'info', `${service} healthy (pid ${pid}, ${detail.ms} ms)`);
+        return this.announce(
+          'service.healthy',
+          { service, pid, ms: detail.ms ?? 0 },
+          'info',
+          `${service} healthy (pid ${pid}, ${detail.ms} ms)`,
+        );
       case 'exited':
-        return this.announce('service.exited', { service, pid, code: detail.code ?? null, signal: detail.signal ?? null }, this.stopping ? 'info' : 'warn', `${service} exited (${detail.signal ? `signal ${detail.signal}` : `code ${detail.code}`})`);
+        return this.announce(
+          'service.exited',
+          { service, pid, code: detail.code ?? null, signal: detail.signal ?? null },
+          this.stopping ? 'info' : 'warn',
+          `${service} exited (${detail.signal ? `signal ${detail.signal}` : `code ${detail.code}`})`,
+        );
       case 'unhealthy':
-        return this.announce('service.unhealthy', { service, pid, failures: detail.failures ?? 0 }, 'error', `${service} failed ${detail.failures} probes in a row; killing it to restart`);
+        return this.announce(
+          'service.unhealthy',
+          { service, pid, failures: detail.failures ?? 0 },
+          'error',
+          `${service} failed ${detail.failures} probes in a row; killing it to restart`,
+        );
       case 'backoff':
-        return this.announce('service.restarting', { service, attempt: detail.attempt ?? 0, delay_ms: detail.delayMs ?? 0 }, 'warn', `restarting ${service} in ${detail.delayMs} ms`);
+        return this.announce(
+          'service.restarting',
+          { service, attempt: detail.attempt ?? 0, delay_ms: detail.delayMs ?? 0 },
+          'warn',
+          `restarting ${service} in ${detail.delayMs} ms`,
+        );
       case 'fatal':
-        return this.announce('service.fatal', { service, restarts: this.settings.restart.maxRestarts, window_ms: this.settings.restart.windowMs, reason: detail.reason ?? 'exited too often' }, 'error', `${service} is FATAL: ${detail.reason}; giving up on it (the other services keep running)`);
+        return this.announce(
+          'service.fatal',
+          {
+            service,
+            restarts: this.settings.restart.maxRestarts,
+            window_ms: this.settings.restart.windowMs,
+            reason: detail.reason ?? 'exited too often',
+          },
+          'error',
+          `${service} is FATAL: ${detail.reason}; giving up on it (the other services keep running)`,
+        );
       case 'stopping':
         return this.announce('service.stopping', { service, pid }, 'info', `stopping ${service}`);
       case 'stopped':
-        return this.announce('service.stopped', { service, code: detail.code ?? null, signal: detail.signal ?? null }, 'info', `${service} stopped`);
+        return this.announce(
+          'service.stopped',
+          { service, code: detail.code ?? null, signal: detail.signal ?? null },
+          'info',
+          `${service} stopped`,
+        );
     }
   }
 
@@ -132,7 +197,13 @@ export class Supervisor implements ChildObserver {
     this.sink.service(child.name, line, stream);
   }
 
-  private announce<T extends keyof EventFields>(type: T, fields: EventFields[T], level: 'info' | 'warn' | 'error', message: string, extra: Record<string, unknown> = {}): void {
+  private announce<T extends keyof EventFields>(
+    type: T,
+    fields: EventFields[T],
+    level: 'info' | 'warn' | 'error',
+    message: string,
+    extra: Record<string, unknown> = {},
+  ): void {
     this.logger[level]({ event: type, ...(fields as object), ...extra }, message);
     const event = makeEvent(type, 'supervisor', fields) as unknown as RoutableEvent;
     if (this.held && this.held.length < MAX_HELD_EVENTS) this.held.push(event);

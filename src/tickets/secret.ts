@@ -27,7 +27,9 @@ export function loadTicketSecret(dataDir: string, env: NodeJS.ProcessEnv = proce
   }
   const secret = readFileSync(file, 'utf8').trim();
   if (secret.length < 32) {
-    throw new Error(`the ticket secret in ${file} is too short or empty; delete the file to make a new one (tickets already issued stop working)`);
+    throw new Error(
+      `the ticket secret in ${file} is too short or empty; delete the file to make a new one (tickets already issued stop working)`,
+    );
   }
   return Buffer.from(secret, 'utf8');
 }

@@ -46,7 +46,10 @@ describe('thiscord chat in a real terminal', () => {
     await bob.waitForText('alice: half-typed words finished');
 
     // Someone sends escape sequences that would clear the screen and set the title.
-    const mallory = await RawHubClient.hello(stack.hubPort, (await new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort }).joinRoom('study', 'mallory')).ticket);
+    const mallory = await RawHubClient.hello(
+      stack.hubPort,
+      (await new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort }).joinRoom('study', 'mallory')).ticket,
+    );
     mallory.send({ type: 'say', room: 'study', text: '\u001b[2J\u001b[H\u001b]0;pwned\u0007harmless-marker\u001b[31m' });
     const screen = await alice.waitForText('mallory: harmless-marker');
     expect(screen).toContain('hello bob');

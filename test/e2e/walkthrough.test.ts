@@ -37,10 +37,14 @@ describe("the README's walkthrough", () => {
     const up = await RunningStack.up(stack, upCmd.slice(1));
     const subscriber = startProcess('subscribe', CLI, [...subscribeCmd, '--json'], env);
     // Publish health probes until the subscriber shows one: its subscription is then live.
-    await waitFor('the subscriber to be live', async () => {
-      await runCli(['publish', 'system/health/walkthrough', 'probe'], env);
-      return subscriber.lines.some((line) => line.topic === 'system/health/walkthrough');
-    }, { timeoutMs: 15_000, intervalMs: 0 });
+    await waitFor(
+      'the subscriber to be live',
+      async () => {
+        await runCli(['publish', 'system/health/walkthrough', 'probe'], env);
+        return subscriber.lines.some((line) => line.topic === 'system/health/walkthrough');
+      },
+      { timeoutMs: 15_000, intervalMs: 0 },
+    );
 
     const created = await runCli(createCmd, env);
     expect(created.exitCode, created.stderr).toBe(0);
@@ -56,7 +60,10 @@ describe("the README's walkthrough", () => {
     await alice.waitForText('bob: yes, the part on RPC');
 
     const seen = (type: string): boolean => subscriber.lines.some((line) => (line.payload as { type?: string } | undefined)?.type === type);
-    await waitFor('room.created, room.joined and user.login on the subscriber', () => seen('room.created') && seen('room.joined') && seen('user.login'));
+    await waitFor(
+      'room.created, room.joined and user.login on the subscriber',
+      () => seen('room.created') && seen('room.joined') && seen('user.login'),
+    );
     expect(JSON.stringify(subscriber.lines)).not.toContain('chapter 4');
 
     await alice.type('/quit');

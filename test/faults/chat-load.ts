@@ -1,5 +1,5 @@
 import { HubClient, type OutgoingMessage } from '../../src/clients/chat/hub-client.js';
-import { RoomsClient, type Admission } from '../../src/clients/rooms/rooms-client.js';
+import type { Admission, RoomsClient } from '../../src/clients/rooms/rooms-client.js';
 import type { HubFrame } from '../../src/protocol/frames.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -18,7 +18,11 @@ class Chatter {
   /** [from, to) intervals during which the client was connected and in its room. */
   readonly readySpans: [number, number][] = [];
 
-  constructor(readonly index: number, admission: Admission, renew: (room: string) => Promise<Admission>) {
+  constructor(
+    readonly index: number,
+    admission: Admission,
+    renew: (room: string) => Promise<Admission>,
+  ) {
     this.client = new HubClient({ host: admission.hub.host, port: admission.hub.port, renew });
     this.client.on('state', (state) => {
       const open = this.readySpans.at(-1);
@@ -54,11 +58,13 @@ export class ChatLoad {
     const admissions = [owner, ...(await Promise.all(Array.from({ length: count - 1 }, (_, i) => rooms.joinRoom(room, `drill-${i + 1}`))))];
     for (const [index, admission] of admissions.entries()) {
       const tickets = new Map([[admission.room, admission]]);
-      load.chatters.push(new Chatter(index, admission, async (r) => {
-        const fresh = await rooms.joinRoom(r, admission.user, { ticket: tickets.get(r)!.ticket });
-        tickets.set(r, fresh);
-        return fresh;
-      }));
+      load.chatters.push(
+        new Chatter(index, admission, async (r) => {
+          const fresh = await rooms.joinRoom(r, admission.user, { ticket: tickets.get(r)!.ticket });
+          tickets.set(r, fresh);
+          return fresh;
+        }),
+      );
     }
     load.track();
     await load.allReady(10_000);
@@ -69,7 +75,13 @@ export class ChatLoad {
   private tick(): void {
     const chatter = this.chatters[this.counter % this.chatters.length]!;
     const text = `drill message ${this.counter++} from ${chatter.index}`;
-    const entry: Sent = { message: chatter.client.say(this.room, text), sender: chatter.index, sentAt: Date.now(), outcome: 'pending', settledAt: 0 };
+    const entry: Sent = {
+      message: chatter.client.say(this.room, text),
+      sender: chatter.index,
+      sentAt: Date.now(),
+      outcome: 'pending',
+      settledAt: 0,
+    };
     this.sent.push(entry);
   }
 
@@ -89,7 +101,10 @@ export class ChatLoad {
   }
 
   allReady(timeoutMs: number): Promise<true> {
-    return waitFor('every chat client to be connected and in its room', () => this.chatters.every((c) => c.client.state === 'ready'), { timeoutMs, intervalMs: 10 });
+    return waitFor('every chat client to be connected and in its room', () => this.chatters.every((c) => c.client.state === 'ready'), {
+      timeoutMs,
+      intervalMs: 10,
+    });
   }
 
   ackedBetween(from: number, to: number): number {
@@ -100,7 +115,9 @@ export class ChatLoad {
   async settleAll(timeoutMs = 15_000): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await waitFor('every message to be acknowledged or reported unsent', () => this.sent.every((s) => s.outcome !== 'pending'), { timeoutMs });
+    await waitFor('every message to be acknowledged or reported unsent', () => this.sent.every((s) => s.outcome !== 'pending'), {
+      timeoutMs,
+    });
     // Deliveries of the last acknowledged messages may still be on the wire.
     await waitFor('the last deliveries', () => this.missing().length === 0, { timeoutMs: 5000 }).catch(() => undefined);
   }

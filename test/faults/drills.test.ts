@@ -21,7 +21,11 @@ let chat: ChatLoad;
 let admin: AdminLoop;
 
 function report(drill: string, facts: Record<string, unknown>): void {
-  process.stdout.write(`drill ${drill}: ${Object.entries(facts).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}\n`);
+  process.stdout.write(
+    `drill ${drill}: ${Object.entries(facts)
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' ')}\n`,
+  );
 }
 
 async function settleAndCheck(drill: string, recoveryMs: number, extra: Record<string, unknown> = {}): Promise<void> {
@@ -74,7 +78,11 @@ describe('fault drills under load', () => {
     expect(lost).toEqual([]);
     expect(up.pids().hub).toBe(before.hub);
     expect(up.pids().broker).toBe(before.broker);
-    await settleAndCheck('rooms-kill', recovery, { rooms_acknowledged: created.length, rooms_lost: lost.length, chat_acked_while_rooms_down: ackedWhileDown });
+    await settleAndCheck('rooms-kill', recovery, {
+      rooms_acknowledged: created.length,
+      rooms_lost: lost.length,
+      chat_acked_while_rooms_down: ackedWhileDown,
+    });
   }, 60_000);
 
   it('kill -9 the broker: restarted, events flow again, nothing else blocked or crashed', async () => {

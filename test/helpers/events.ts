@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Push, Subscriber } from 'zeromq';
 import { decodePublished, encodeEnvelope, type ReceivedEvent } from '../../src/events/envelope.js';
 import { healthTopic } from '../../src/events/topics.js';
-import { waitFor } from './wait.js';
 import type { StackEnv } from './processes.js';
+import { waitFor } from './wait.js';
 
 /**
  * Subscribes to the test broker and keeps every event it sees. `ready()` resolves once the
@@ -15,7 +15,10 @@ export class EventCollector {
   private readonly socket = new Subscriber({ linger: 0, reconnectInterval: 10 });
   private readonly loop: Promise<void>;
 
-  constructor(private readonly stack: Pick<StackEnv, 'brokerPubPort' | 'brokerPullPort'>, prefixes: string[] = []) {
+  constructor(
+    private readonly stack: Pick<StackEnv, 'brokerPubPort' | 'brokerPullPort'>,
+    prefixes: string[] = [],
+  ) {
     this.socket.connect(`tcp://127.0.0.1:${stack.brokerPubPort}`);
     this.socket.subscribe(...prefixes, 'system/health/');
     this.loop = (async () => {
@@ -32,10 +35,14 @@ export class EventCollector {
     push.connect(`tcp://127.0.0.1:${this.stack.brokerPullPort}`);
     const nonce = randomUUID();
     try {
-      await waitFor('a live subscription', async () => {
-        await push.send(encodeEnvelope(healthTopic(nonce), { type: 'health.probe', nonce }));
-        return this.events.some((event) => event.topic === healthTopic(nonce));
-      }, { timeoutMs, intervalMs: 50 });
+      await waitFor(
+        'a live subscription',
+        async () => {
+          await push.send(encodeEnvelope(healthTopic(nonce), { type: 'health.probe', nonce }));
+          return this.events.some((event) => event.topic === healthTopic(nonce));
+        },
+        { timeoutMs, intervalMs: 50 },
+      );
     } finally {
       push.close();
     }
@@ -50,7 +57,11 @@ export class EventCollector {
   }
 
   waitForType(type: string, match: (payload: Record<string, unknown>) => boolean = () => true, timeoutMs = 10_000): Promise<ReceivedEvent> {
-    return this.waitFor(type, (event) => (event.payload as { type?: string } | null)?.type === type && match(event.payload as Record<string, unknown>), timeoutMs);
+    return this.waitFor(
+      type,
+      (event) => (event.payload as { type?: string } | null)?.type === type && match(event.payload as Record<string, unknown>),
+      timeoutMs,
+    );
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll } from 'vitest';
-import { encodeFrame, type ClientFrame, type HubFrame } from '../../src/protocol/frames.js';
+import { type ClientFrame, encodeFrame, type HubFrame } from '../../src/protocol/frames.js';
 import { waitFor } from './wait.js';
 
 const open = new Set<net.Socket>();
@@ -58,7 +58,11 @@ export class RawHubClient {
   }
 
   waitFor(what: string, match: (frame: HubFrame) => boolean, timeoutMs = 5000): Promise<HubFrame> {
-    return waitFor(`hub frame: ${what} (last frames: ${JSON.stringify(this.frames.slice(-3)).slice(0, 600)})`, () => this.frames.find(match), { timeoutMs });
+    return waitFor(
+      `hub frame: ${what} (last frames: ${JSON.stringify(this.frames.slice(-3)).slice(0, 600)})`,
+      () => this.frames.find(match),
+      { timeoutMs },
+    );
   }
 
   waitClosed(timeoutMs = 5000): Promise<true> {

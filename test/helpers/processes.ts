@@ -1,8 +1,8 @@
-import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
 import { afterAll } from 'vitest';
 import { freePorts } from './ports.js';
 import { waitFor } from './wait.js';
@@ -21,7 +21,10 @@ export class TestProcess {
   exit: { code: number | undefined; signal: string | undefined } | null = null;
   readonly exited: Promise<void>;
 
-  constructor(readonly name: string, readonly child: ResultPromise) {
+  constructor(
+    readonly name: string,
+    readonly child: ResultPromise,
+  ) {
     child.stdout?.setEncoding('utf8');
     child.stderr?.setEncoding('utf8');
     let pending = '';
@@ -54,10 +57,15 @@ export class TestProcess {
 
   /** Waits for a stdout line (parsed when JSON) that satisfies `match`. */
   waitForLine(what: string, match: (line: LogLine) => boolean, timeoutMs = 10_000, from = 0): Promise<LogLine> {
-    return waitFor(`${this.name}: ${what}\n--- output so far ---\n${this.output.slice(-3000)}`, () => {
-      if (this.exit && !this.lines.slice(from).some(match)) throw new Error(`${this.name} exited (${JSON.stringify(this.exit)}) before ${what}\n${this.output.slice(-3000)}`);
-      return this.lines.slice(from).find(match);
-    }, { timeoutMs });
+    return waitFor(
+      `${this.name}: ${what}\n--- output so far ---\n${this.output.slice(-3000)}`,
+      () => {
+        if (this.exit && !this.lines.slice(from).some(match))
+          throw new Error(`${this.name} exited (${JSON.stringify(this.exit)}) before ${what}\n${this.output.slice(-3000)}`);
+        return this.lines.slice(from).find(match);
+      },
+      { timeoutMs },
+    );
   }
 
   async waitForExit(timeoutMs = 10_000): Promise<{ code: number | undefined; signal: string | undefined }> {
@@ -84,7 +92,13 @@ function parseLine(raw: string): LogLine {
 const started = new Set<TestProcess>();
 
 /** Starts a process that is killed after the test file, whatever happens. */
-export function startProcess(name: string, file: string, args: string[] = [], env: Record<string, string> = {}, options: { ipc?: boolean; input?: boolean } = {}): TestProcess {
+export function startProcess(
+  name: string,
+  file: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+  options: { ipc?: boolean; input?: boolean } = {},
+): TestProcess {
   const child = execa('node', [file, ...args], {
     env: { ...env, FORCE_COLOR: '0' },
     extendEnv: true,
@@ -130,11 +144,24 @@ export async function makeStackEnv(): Promise<StackEnv> {
     THISCORD_LOG_FORMAT: 'json',
     THISCORD_LOG_LEVEL: 'info',
   };
-  return { hubPort, roomsPort, brokerPullPort, brokerPubPort, dataDir, env, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+  return {
+    hubPort,
+    roomsPort,
+    brokerPullPort,
+    brokerPubPort,
+    dataDir,
+    env,
+    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+  };
 }
 
 /** Starts `dist/services/<name>/main.js` with the stack's env and waits for its `ready` log record. */
-export async function startService(name: 'broker' | 'rooms' | 'hub', stack: StackEnv, args: string[] = [], env: Record<string, string> = {}): Promise<TestProcess> {
+export async function startService(
+  name: 'broker' | 'rooms' | 'hub',
+  stack: StackEnv,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<TestProcess> {
   const proc = startProcess(name, serviceEntry(name), args, { ...stack.env, ...env });
   await proc.waitForLine('ready', (line) => line.ready === true);
   return proc;

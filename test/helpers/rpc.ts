@@ -1,13 +1,26 @@
 import http from 'node:http';
 
 /** A raw HTTP POST, for the cases a well-behaved XML-RPC client cannot send. */
-export function post(port: number, body: string | Buffer, options: { path?: string; method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string }> {
+export function post(
+  port: number,
+  body: string | Buffer,
+  options: { path?: string; method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, path: options.path ?? '/RPC2', method: options.method ?? 'POST', headers: { 'Content-Type': 'text/xml', ...options.headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: options.path ?? '/RPC2',
+        method: options.method ?? 'POST',
+        headers: { 'Content-Type': 'text/xml', ...options.headers },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CLI, startProcess, type LogLine, type StackEnv, type TestProcess } from './processes.js';
+import { CLI, type LogLine, type StackEnv, startProcess, type TestProcess } from './processes.js';
 import { waitFor } from './wait.js';
 
 /**

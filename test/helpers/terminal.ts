@@ -9,7 +9,10 @@ import { waitFor } from './wait.js';
 export class Terminal {
   private static servers = new Set<string>();
 
-  private constructor(readonly socket: string, readonly name: string) {}
+  private constructor(
+    readonly socket: string,
+    readonly name: string,
+  ) {}
 
   static ensureTmux(): void {
     try {
@@ -24,7 +27,21 @@ export class Terminal {
     const socket = `thiscord-test-${process.pid}`;
     Terminal.servers.add(socket);
     const envArgs = Object.entries({ ...env, FORCE_COLOR: '0', TERM: 'xterm-256color' }).map(([key, value]) => `${key}=${value}`);
-    await execa('tmux', ['-L', socket, 'new-session', '-d', '-s', name, '-x', String(size.columns), '-y', String(size.rows), 'env', ...envArgs, ...command]);
+    await execa('tmux', [
+      '-L',
+      socket,
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(size.columns),
+      '-y',
+      String(size.rows),
+      'env',
+      ...envArgs,
+      ...command,
+    ]);
     await execa('tmux', ['-L', socket, 'set-option', '-t', name, 'remain-on-exit', 'on']);
     return new Terminal(socket, name);
   }
@@ -45,10 +62,14 @@ export class Terminal {
   async waitForText(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
     let last = '';
     try {
-      return await waitFor(`"${String(text)}" on the ${this.name} terminal`, async () => {
-        last = await this.screen();
-        return (typeof text === 'string' ? last.includes(text) : text.test(last)) ? last : undefined;
-      }, { timeoutMs, intervalMs: 50 });
+      return await waitFor(
+        `"${String(text)}" on the ${this.name} terminal`,
+        async () => {
+          last = await this.screen();
+          return (typeof text === 'string' ? last.includes(text) : text.test(last)) ? last : undefined;
+        },
+        { timeoutMs, intervalMs: 50 },
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
     }

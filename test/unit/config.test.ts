@@ -1,15 +1,18 @@
-import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
-import { commonConfigFrom, commonConfigToEnv, commonOptions, type CommonArgs } from '../../src/config/options.js';
+import yargs from 'yargs';
+import { type CommonArgs, commonConfigFrom, commonConfigToEnv, commonOptions } from '../../src/config/options.js';
 import { ConfigError, parseDurationMs, parsePort } from '../../src/config/validate.js';
 
 function parse(argv: string[], env: Record<string, string> = {}): CommonArgs {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    return yargs(argv).options(commonOptions()).fail((msg, err) => {
-      throw err ?? new Error(msg);
-    }).parseSync() as unknown as CommonArgs;
+    return yargs(argv)
+      .options(commonOptions())
+      .fail((msg, err) => {
+        throw err ?? new Error(msg);
+      })
+      .parseSync() as unknown as CommonArgs;
   } finally {
     for (const key of Object.keys(env)) delete process.env[key];
     Object.assign(process.env, saved);
@@ -19,16 +22,40 @@ function parse(argv: string[], env: Record<string, string> = {}): CommonArgs {
 describe('configuration', () => {
   it('defaults to the seed endpoints on loopback', () => {
     const config = commonConfigFrom(parse([]));
-    expect(config).toMatchObject({ host: '127.0.0.1', hubPort: 12345, roomsPort: 3000, brokerPullPort: 5555, brokerPubPort: 5556, logLevel: 'info' });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      hubPort: 12345,
+      roomsPort: 3000,
+      brokerPullPort: 5555,
+      brokerPubPort: 5556,
+      logLevel: 'info',
+    });
     expect(config.dataDir).toMatch(/\.thiscord$/);
   });
 
   it('reads every value from THISCORD_ environment variables', () => {
-    const config = commonConfigFrom(parse([], {
-      THISCORD_HOST: '127.0.0.2', THISCORD_HUB_PORT: '2000', THISCORD_ROOMS_PORT: '2001', THISCORD_BROKER_PULL_PORT: '2002',
-      THISCORD_BROKER_PUB_PORT: '2003', THISCORD_DATA_DIR: '/tmp/x', THISCORD_LOG_LEVEL: 'debug', THISCORD_LOG_FORMAT: 'json',
-    }));
-    expect(config).toEqual({ host: '127.0.0.2', hubPort: 2000, roomsPort: 2001, brokerPullPort: 2002, brokerPubPort: 2003, dataDir: '/tmp/x', logLevel: 'debug', logFormat: 'json' });
+    const config = commonConfigFrom(
+      parse([], {
+        THISCORD_HOST: '127.0.0.2',
+        THISCORD_HUB_PORT: '2000',
+        THISCORD_ROOMS_PORT: '2001',
+        THISCORD_BROKER_PULL_PORT: '2002',
+        THISCORD_BROKER_PUB_PORT: '2003',
+        THISCORD_DATA_DIR: '/tmp/x',
+        THISCORD_LOG_LEVEL: 'debug',
+        THISCORD_LOG_FORMAT: 'json',
+      }),
+    );
+    expect(config).toEqual({
+      host: '127.0.0.2',
+      hubPort: 2000,
+      roomsPort: 2001,
+      brokerPullPort: 2002,
+      brokerPubPort: 2003,
+      dataDir: '/tmp/x',
+      logLevel: 'debug',
+      logFormat: 'json',
+    });
   });
 
   it('lets a flag win over the environment', () => {
@@ -36,16 +63,24 @@ describe('configuration', () => {
   });
 
   it('rejects a port out of range with a message naming the flag and the variable', () => {
-    expect(() => parse(['--hub-port', '70000'])).toThrow(/--hub-port \(or THISCORD_HUB_PORT\) must be a whole number from 1 to 65535; got 70000/);
+    expect(() => parse(['--hub-port', '70000'])).toThrow(
+      /--hub-port \(or THISCORD_HUB_PORT\) must be a whole number from 1 to 65535; got 70000/,
+    );
     expect(() => parse([], { THISCORD_ROOMS_PORT: 'abc' })).toThrow(/--rooms-port/);
   });
 
   it('ignores THISCORD_ variables that are not options, such as THISCORD_SECRET', () => {
     process.env.THISCORD_SECRET = 'not a flag';
     try {
-      expect(() => yargs([]).options(commonOptions()).strict().fail((msg, err) => {
-        throw err ?? new Error(msg);
-      }).parseSync()).not.toThrow();
+      expect(() =>
+        yargs([])
+          .options(commonOptions())
+          .strict()
+          .fail((msg, err) => {
+            throw err ?? new Error(msg);
+          })
+          .parseSync(),
+      ).not.toThrow();
     } finally {
       delete process.env.THISCORD_SECRET;
     }

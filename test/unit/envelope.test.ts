@@ -14,7 +14,10 @@ function published(text: string): [string, string] | string {
 
 describe('event envelope', () => {
   it('decodes the seed wire format into topic and payload JSON', () => {
-    expect(published(encodeEnvelope('room/general', { type: 'note', text: 'hi' }))).toEqual(['room/general', '{"type":"note","text":"hi"}']);
+    expect(published(encodeEnvelope('room/general', { type: 'note', text: 'hi' }))).toEqual([
+      'room/general',
+      '{"type":"note","text":"hi"}',
+    ]);
   });
 
   it('publishes a missing payload as null', () => {
@@ -64,8 +67,23 @@ describe('event envelope', () => {
 
 describe('event types and topics', () => {
   it('stamps type, ISO time and source on every event', () => {
-    const event = makeEvent('room.created', 'rooms', { room: 'study', user: 'alice', private: true, unlisted: false, expires_at: null, members: 1 }, new Date(0));
-    expect(event).toEqual({ type: 'room.created', ts: '1970-01-01T00:00:00.000Z', source: 'rooms', room: 'study', user: 'alice', private: true, unlisted: false, expires_at: null, members: 1 });
+    const event = makeEvent(
+      'room.created',
+      'rooms',
+      { room: 'study', user: 'alice', private: true, unlisted: false, expires_at: null, members: 1 },
+      new Date(0),
+    );
+    expect(event).toEqual({
+      type: 'room.created',
+      ts: '1970-01-01T00:00:00.000Z',
+      source: 'rooms',
+      room: 'study',
+      user: 'alice',
+      private: true,
+      unlisted: false,
+      expires_at: null,
+      members: 1,
+    });
   });
 
   it('routes each family of events to its topic', () => {

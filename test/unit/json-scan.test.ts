@@ -20,11 +20,54 @@ function scanAccepts(text: string): boolean {
 }
 
 const SAMPLES = [
-  '{}', '[]', '""', '0', '-0', '1.5e-3', '-12.25E+10', 'true', 'false', 'null', ' { "a" : [ 1 , 2 , { "b" : null } ] } ',
-  '"\\u00e9\\n\\t\\"\\\\\\/"', '"naïve ☃ 😀"', '{"topic":"room/a","payload":{"x":[1,2,3],"y":"z"}}', '[[[[[]]]]]',
-  '01', '1.', '.5', '1e', '+1', '-', '--1', '0x10', 'NaN', 'Infinity', 'tru', 'nul', 'True', '"\\x41"', '"\\u12G4"',
-  '"a\nb"', '{"a":1,}', '[1,]', '{"a" 1}', '{a:1}', "{'a':1}", '[1 2]', '{"a":1}}', '"unterminated', '{"a":[}', '\ufeff{}',
-  '1 2', '{"a":1} x', '[', ']', '{', ',', ':',
+  '{}',
+  '[]',
+  '""',
+  '0',
+  '-0',
+  '1.5e-3',
+  '-12.25E+10',
+  'true',
+  'false',
+  'null',
+  ' { "a" : [ 1 , 2 , { "b" : null } ] } ',
+  '"\\u00e9\\n\\t\\"\\\\\\/"',
+  '"naïve ☃ 😀"',
+  '{"topic":"room/a","payload":{"x":[1,2,3],"y":"z"}}',
+  '[[[[[]]]]]',
+  '01',
+  '1.',
+  '.5',
+  '1e',
+  '+1',
+  '-',
+  '--1',
+  '0x10',
+  'NaN',
+  'Infinity',
+  'tru',
+  'nul',
+  'True',
+  '"\\x41"',
+  '"\\u12G4"',
+  '"a\nb"',
+  '{"a":1,}',
+  '[1,]',
+  '{"a" 1}',
+  '{a:1}',
+  "{'a':1}",
+  '[1 2]',
+  '{"a":1}}',
+  '"unterminated',
+  '{"a":[}',
+  '\ufeff{}',
+  '1 2',
+  '{"a":1} x',
+  '[',
+  ']',
+  '{',
+  ',',
+  ':',
 ];
 
 describe('JSON scanner', () => {
@@ -33,7 +76,33 @@ describe('JSON scanner', () => {
   });
 
   it('agrees with JSON.parse on 20,000 random mutations of valid documents (random property)', () => {
-    const alphabet = ['{', '}', '[', ']', '"', ':', ',', ' ', '\\', 'u', '0', '1', '9', '-', '+', '.', 'e', 'E', 't', 'n', 'a', '\n', '\t', 'é', '\u0001'];
+    const alphabet = [
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      ':',
+      ',',
+      ' ',
+      '\\',
+      'u',
+      '0',
+      '1',
+      '9',
+      '-',
+      '+',
+      '.',
+      'e',
+      'E',
+      't',
+      'n',
+      'a',
+      '\n',
+      '\t',
+      'é',
+      '\u0001',
+    ];
     for (let i = 0; i < 20_000; i++) {
       const base = SAMPLES[i % 12]!;
       let text = base;
@@ -42,7 +111,12 @@ describe('JSON scanner', () => {
         const at = Math.floor(Math.random() * (text.length + 1));
         const char = alphabet[Math.floor(Math.random() * alphabet.length)]!;
         const kind = Math.random();
-        text = kind < 0.4 ? text.slice(0, at) + char + text.slice(at) : kind < 0.7 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + char + text.slice(at + 1);
+        text =
+          kind < 0.4
+            ? text.slice(0, at) + char + text.slice(at)
+            : kind < 0.7
+              ? text.slice(0, at) + text.slice(at + 1)
+              : text.slice(0, at) + char + text.slice(at + 1);
       }
       if (scanAccepts(text) !== validJson(text)) throw new Error(`scanner and JSON.parse disagree on ${JSON.stringify(text)}`);
     }
@@ -73,9 +147,17 @@ describe('envelope decoding against a JSON.parse reference (random property)', (
 
   it('gives the same topic and payload, or the same drop reason, as JSON.parse would', () => {
     const envelopes = [
-      '{"topic":"room/a","payload":{"n":1,"s":"x"}}', '{ "payload" : [1,2] , "topic" : "user/b" }', '{"topic":"t","payload":1,"payload":2}',
-      '{"topic":"a","topic":"b"}', '{"to\\u0070ic":"x","payload":3}', '{"topic":"r\\/x","payload":"é"}', '{"topic":"","payload":1}',
-      '{"payload":1}', '{"topic":5}', '{"topic":"ok","payload":{"payload":{"topic":"no"}}}', '{"topic":"ok","extra":[{}],"payload":null}',
+      '{"topic":"room/a","payload":{"n":1,"s":"x"}}',
+      '{ "payload" : [1,2] , "topic" : "user/b" }',
+      '{"topic":"t","payload":1,"payload":2}',
+      '{"topic":"a","topic":"b"}',
+      '{"to\\u0070ic":"x","payload":3}',
+      '{"topic":"r\\/x","payload":"é"}',
+      '{"topic":"","payload":1}',
+      '{"payload":1}',
+      '{"topic":5}',
+      '{"topic":"ok","payload":{"payload":{"topic":"no"}}}',
+      '{"topic":"ok","extra":[{}],"payload":null}',
     ];
     const alphabet = ['{', '}', '"', ':', ',', ' ', '\\', 'p', 't', '1', '[', ']'];
     for (let i = 0; i < 20_000; i++) {
@@ -94,7 +176,10 @@ describe('envelope decoding of arbitrary bytes', () => {
   it('never throws, whatever arrives (random property)', async () => {
     const { randomBytes } = await import('node:crypto');
     for (let i = 0; i < 5000; i++) {
-      const junk = i % 2 ? randomBytes(1 + (i % 200)) : Buffer.from(`{"topic":"x","payload":${randomBytes(1 + (i % 50)).toString('latin1')}}`, 'latin1');
+      const junk =
+        i % 2
+          ? randomBytes(1 + (i % 200))
+          : Buffer.from(`{"topic":"x","payload":${randomBytes(1 + (i % 50)).toString('latin1')}}`, 'latin1');
       expect(() => decodeEnvelope(junk)).not.toThrow();
     }
   });

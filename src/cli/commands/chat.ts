@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { commonConfigFrom, withEnv, type CommonArgs } from '../../config/options.js';
 import { ChatSession } from '../../clients/chat/chat-session.js';
+import { type CommonArgs, commonConfigFrom, withEnv } from '../../config/options.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
 import { CliError } from '../cli-error.js';
 
@@ -23,10 +23,18 @@ export const chatCommand: CommandModule<object, ChatArgs> = {
       .example('$0 chat --user alice --room study-group', '')
       .example('$0 chat', 'asks for everything, like the seed client') as never,
   handler: async (args) => {
-    for (const [flag, value] of [['--user', args.user], ['--room', args.room]] as const) {
+    for (const [flag, value] of [
+      ['--user', args.user],
+      ['--room', args.room],
+    ] as const) {
       if (value !== undefined && !isValidName(value)) throw new CliError(`${flag} must be ${NAME_RULE}`);
     }
-    await new ChatSession(commonConfigFrom(args), { user: args.user, room: args.room, create: args.create, passphrase: args.passphrase }).run();
+    await new ChatSession(commonConfigFrom(args), {
+      user: args.user,
+      room: args.room,
+      create: args.create,
+      passphrase: args.passphrase,
+    }).run();
     process.exit(0);
   },
 };

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { brokerPullEndpoint, commonConfigFrom, durationOption, type CommonArgs } from '../../config/options.js';
 import { publishOnce } from '../../clients/events/publish.js';
+import { brokerPullEndpoint, type CommonArgs, commonConfigFrom, durationOption } from '../../config/options.js';
 import { makeEvent } from '../../events/types.js';
 import { CliError } from '../cli-error.js';
 
@@ -17,7 +17,9 @@ export function payloadFrom(text: string | undefined, json: string | undefined):
     try {
       return JSON.parse(json);
     } catch (error) {
-      throw new CliError(`--json is not valid JSON (${(error as Error).message}); quote it for the shell, e.g. --json '{"type":"note","n":1}'`);
+      throw new CliError(
+        `--json is not valid JSON (${(error as Error).message}); quote it for the shell, e.g. --json '{"type":"note","n":1}'`,
+      );
     }
   }
   return makeEvent('note', 'cli', { text: text ?? '' });

@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import { commonConfigFrom, withEnv, type CommonArgs } from '../../config/options.js';
-import { parseDurationMs } from '../../config/validate.js';
 import { interactiveAdmin, RoomsAdmin } from '../../clients/rooms/admin.js';
 import { RoomsClient } from '../../clients/rooms/rooms-client.js';
+import { type CommonArgs, commonConfigFrom, withEnv } from '../../config/options.js';
+import { parseDurationMs } from '../../config/validate.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
 import { CliError } from '../cli-error.js';
 
@@ -38,7 +38,12 @@ function ttlSeconds(ttl: string | undefined): number | undefined {
   return ttl === undefined ? undefined : Math.max(1, Math.round(parseDurationMs('ttl', ttl, 1000) / 1000));
 }
 
-const action = (command: string, describe: string, run: (admin: RoomsAdmin, args: RoomsArgs) => Promise<unknown>, positional?: (y: Argv) => Argv): CommandModule<object, RoomsArgs> => ({
+const action = (
+  command: string,
+  describe: string,
+  run: (admin: RoomsAdmin, args: RoomsArgs) => Promise<unknown>,
+  positional?: (y: Argv) => Argv,
+): CommandModule<object, RoomsArgs> => ({
   command,
   describe,
   builder: (yargs) => (positional ? positional(yargs as Argv) : yargs) as never,
@@ -62,15 +67,55 @@ export const roomsCommand: CommandModule<object, RoomsArgs> = {
       .option('unlisted', { type: 'boolean', describe: 'create: leave the room out of list_rooms' })
       .option('json', { type: 'boolean', default: false, describe: 'print the service answer as JSON' })
       .command(action('list', 'list the rooms', (admin, a) => admin.list(a.json)))
-      .command(action('create <name>', 'create a room you own (and join it)', (admin, a) =>
-        admin.create(requireName(a.name, 'the room name'), requireUser(a), { passphrase: a.passphrase, ttlSeconds: ttlSeconds(a.ttl), topic: a.topic, unlisted: a.unlisted }, a.json), roomName))
-      .command(action('join <name>', 'join a room and keep the ticket for chat', (admin, a) => admin.join(requireName(a.name, 'the room name'), requireUser(a), a.passphrase, a.json), roomName))
-      .command(action('info <name>', 'describe a room', (admin, a) => admin.info(requireName(a.name, 'the room name'), a.user, a.json), roomName))
-      .command(action('leave <name>', 'leave a room', (admin, a) => admin.leave(requireName(a.name, 'the room name'), requireUser(a), a.json), roomName))
-      .command(action('delete <name>', 'delete a room you own', (admin, a) => admin.delete(requireName(a.name, 'the room name'), requireUser(a), a.json), roomName))
-      .command(action('kick <name> <target>', 'remove a user from a room you own, for good', (admin, a) =>
-        admin.kick(requireName(a.name, 'the room name'), requireUser(a), requireName(a.target, 'the user to kick'), a.json),
-      (y) => roomName(y).positional('target', { type: 'string', describe: 'user to kick' })))
+      .command(
+        action(
+          'create <name>',
+          'create a room you own (and join it)',
+          (admin, a) =>
+            admin.create(
+              requireName(a.name, 'the room name'),
+              requireUser(a),
+              { passphrase: a.passphrase, ttlSeconds: ttlSeconds(a.ttl), topic: a.topic, unlisted: a.unlisted },
+              a.json,
+            ),
+          roomName,
+        ),
+      )
+      .command(
+        action(
+          'join <name>',
+          'join a room and keep the ticket for chat',
+          (admin, a) => admin.join(requireName(a.name, 'the room name'), requireUser(a), a.passphrase, a.json),
+          roomName,
+        ),
+      )
+      .command(
+        action('info <name>', 'describe a room', (admin, a) => admin.info(requireName(a.name, 'the room name'), a.user, a.json), roomName),
+      )
+      .command(
+        action(
+          'leave <name>',
+          'leave a room',
+          (admin, a) => admin.leave(requireName(a.name, 'the room name'), requireUser(a), a.json),
+          roomName,
+        ),
+      )
+      .command(
+        action(
+          'delete <name>',
+          'delete a room you own',
+          (admin, a) => admin.delete(requireName(a.name, 'the room name'), requireUser(a), a.json),
+          roomName,
+        ),
+      )
+      .command(
+        action(
+          'kick <name> <target>',
+          'remove a user from a room you own, for good',
+          (admin, a) => admin.kick(requireName(a.name, 'the room name'), requireUser(a), requireName(a.target, 'the user to kick'), a.json),
+          (y) => roomName(y).positional('target', { type: 'string', describe: 'user to kick' }),
+        ),
+      )
       .example('$0 rooms create study-group --user alice --ttl 7d --passphrase s3cret', 'a private group for a week')
       .example('$0 rooms join study-group --user bob --passphrase s3cret', '')
       .example('$0 rooms', 'the interactive flow') as never,

@@ -7,6 +7,11 @@ import { serviceCommand } from '../../service/run-service.js';
 export const serveCommand: CommandModule = {
   command: 'serve <service>',
   describe: 'run one service alone in the foreground (the supervisor runs all of them: see "up")',
-  builder: (yargs) => yargs.command(serviceCommand(brokerService)).command(serviceCommand(roomsService)).command(serviceCommand(hubService)).demandCommand(1, 'name the service to run: broker, rooms or hub'),
+  builder: (yargs) =>
+    yargs
+      .command(serviceCommand(brokerService))
+      .command(serviceCommand(roomsService))
+      .command(serviceCommand(hubService))
+      .demandCommand(1, 'name the service to run: broker, rooms or hub'),
   handler: () => undefined,
 };

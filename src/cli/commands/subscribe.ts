@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { brokerPubEndpoint, commonConfigFrom, integerOption, type CommonArgs } from '../../config/options.js';
 import { formatEvent } from '../../clients/events/format-event.js';
+import { brokerPubEndpoint, type CommonArgs, commonConfigFrom, integerOption } from '../../config/options.js';
 import { subscribe } from '../../events/subscribe.js';
 
 interface SubscribeArgs extends CommonArgs {

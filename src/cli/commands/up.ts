@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import type { CommandModule } from 'yargs';
-import { brokerPullEndpoint, commonConfigFrom, durationOption, integerOption, withEnv, type CommonArgs } from '../../config/options.js';
+import { brokerPullEndpoint, type CommonArgs, commonConfigFrom, durationOption, integerOption, withEnv } from '../../config/options.js';
 import { EventPublisher } from '../../events/publisher.js';
 import { REDACTED_PATHS } from '../../logging/logger.js';
 import { banner } from '../../supervisor/banner.js';
@@ -37,23 +37,47 @@ const upOptions = {
 export const upCommand: CommandModule<object, UpArgs> = {
   command: 'up',
   describe: 'start the broker, the room service and the hub under one supervisor (Ctrl-C stops them)',
-  builder: (yargs) => yargs.options(withEnv(upOptions as never)).example('$0 up', 'everything on the default ports').example('$0 up --only broker,rooms --log-format json', '') as never,
+  builder: (yargs) =>
+    yargs
+      .options(withEnv(upOptions as never))
+      .example('$0 up', 'everything on the default ports')
+      .example('$0 up --only broker,rooms --log-format json', '') as never,
   handler: async (args) => {
     const config = commonConfigFrom(args);
     const sink = new LogSink(config.logFormat);
     const logger = pino(
-      { level: config.logLevel, base: { service: 'supervisor', pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+      {
+        level: config.logLevel,
+        base: { service: 'supervisor', pid: process.pid },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      },
       { write: (line: string) => sink.own(line) },
     );
     const events = new EventPublisher(brokerPullEndpoint(config));
     let supervisor: Supervisor;
     try {
-      supervisor = new Supervisor(config, {
-        only: args.only?.split(',').map((name) => name.trim()).filter(Boolean),
-        probes: { readyTimeoutMs: args.readyTimeout, intervalMs: args.probeInterval, failures: args.probeFailures },
-        restart: { backoffInitialMs: args.backoffInitial, backoffMaxMs: args.backoffMax, backoffResetMs: args.backoffReset, maxRestarts: args.maxRestarts, windowMs: args.restartWindow },
-        stopGraceMs: args.stopGrace,
-      }, logger, sink, events);
+      supervisor = new Supervisor(
+        config,
+        {
+          only: args.only
+            ?.split(',')
+            .map((name) => name.trim())
+            .filter(Boolean),
+          probes: { readyTimeoutMs: args.readyTimeout, intervalMs: args.probeInterval, failures: args.probeFailures },
+          restart: {
+            backoffInitialMs: args.backoffInitial,
+            backoffMaxMs: args.backoffMax,
+            backoffResetMs: args.backoffReset,
+            maxRestarts: args.maxRestarts,
+            windowMs: args.restartWindow,
+          },
+          stopGraceMs: args.stopGrace,
+        },
+        logger,
+        sink,
+        events,
+      );
     } catch (error) {
       throw new CliError((error as Error).message);
     }
@@ -76,7 +100,11 @@ export const upCommand: CommandModule<object, UpArgs> = {
       const specs = supervisor.children.map((child) => child.spec);
       // The banner for people, the same facts as one record for scripts.
       if (config.logFormat === 'pretty') sink.text(banner(specs, ms, config.dataDir));
-      else logger.info({ endpoints: Object.fromEntries(specs.map((spec) => [spec.name, spec.endpoint])), data_dir: config.dataDir }, 'ThisCord is up: npm run chat, npm run rooms, npm run subscribe');
+      else
+        logger.info(
+          { endpoints: Object.fromEntries(specs.map((spec) => [spec.name, spec.endpoint])), data_dir: config.dataDir },
+          'ThisCord is up: npm run chat, npm run rooms, npm run subscribe',
+        );
     } catch (error) {
       if (!(error instanceof StartFailure)) throw error;
       logger.error({ failed: error.service, last_lines: error.lastLines }, error.message);

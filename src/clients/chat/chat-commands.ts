@@ -26,7 +26,8 @@ export const CHAT_HELP = [
 export function parseChatLine(line: string): ChatCommand | undefined {
   const trimmed = line.trim();
   if (trimmed === '') return undefined;
-  if (!trimmed.startsWith('/') || trimmed.startsWith('//')) return { kind: 'say', text: trimmed.startsWith('//') ? line.trimStart().slice(1) : line };
+  if (!trimmed.startsWith('/') || trimmed.startsWith('//'))
+    return { kind: 'say', text: trimmed.startsWith('//') ? line.trimStart().slice(1) : line };
   const [name, ...rest] = trimmed.slice(1).split(/\s+/);
   const arg = rest.join(' ');
   switch (name?.toLowerCase()) {

@@ -18,7 +18,10 @@ export class ChatScreen {
   /** False while the start-up questions are asked: no input prompt may be drawn in front of them. */
   private prompting = false;
 
-  constructor(input: NodeJS.ReadableStream = process.stdin, private readonly output: NodeJS.WriteStream = process.stdout) {
+  constructor(
+    input: NodeJS.ReadableStream = process.stdin,
+    private readonly output: NodeJS.WriteStream = process.stdout,
+  ) {
     this.rl = readline.createInterface({ input, output, terminal: Boolean(output.isTTY), historySize: 100 });
   }
 
@@ -53,7 +56,9 @@ export class ChatScreen {
 
   /** A message; `/me waves` from bob reads `* bob waves`. */
   message(room: string, from: string, text: string, ts: string): void {
-    const body = text.startsWith(ME_ACTION) ? `* ${sanitizeForTerminal(from)} ${sanitizeForTerminal(text.slice(ME_ACTION.length))}` : `${sanitizeForTerminal(from)}: ${sanitizeForTerminal(text)}`;
+    const body = text.startsWith(ME_ACTION)
+      ? `* ${sanitizeForTerminal(from)} ${sanitizeForTerminal(text.slice(ME_ACTION.length))}`
+      : `${sanitizeForTerminal(from)}: ${sanitizeForTerminal(text)}`;
     this.print(`${clock(ts)} ${sanitizeForTerminal(room)} ${body}`);
   }
 

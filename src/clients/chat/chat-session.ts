@@ -1,13 +1,13 @@
 import type { CommonConfig } from '../../config/options.js';
 import type { HubFrame } from '../../protocol/frames.js';
-import { isValidName, nameKey, NAME_RULE } from '../../protocol/names.js';
+import { isValidName, NAME_RULE, nameKey } from '../../protocol/names.js';
 import { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
 import { Prompter } from '../prompter.js';
-import { sanitizeForTerminal } from '../terminal-text.js';
 import { formatRoomList } from '../rooms/admin.js';
 import { saveAdmission, ticketFor } from '../rooms/credentials.js';
-import { RoomsClient, RoomsFault, RoomsUnreachableError, type Admission } from '../rooms/rooms-client.js';
-import { CHAT_HELP, parseChatLine, type ChatCommand } from './chat-commands.js';
+import { type Admission, RoomsClient, RoomsFault, RoomsUnreachableError } from '../rooms/rooms-client.js';
+import { sanitizeForTerminal } from '../terminal-text.js';
+import { CHAT_HELP, type ChatCommand, parseChatLine } from './chat-commands.js';
 import { ChatScreen, ME_ACTION } from './chat-screen.js';
 import { HubClient } from './hub-client.js';
 
@@ -17,7 +17,6 @@ export interface ChatOptions {
   create: boolean;
   passphrase?: string | undefined;
 }
-
 
 /**
  * `thiscord chat`: asks for what is missing like the seed's client, gets a ticket from the room
@@ -34,7 +33,10 @@ export class ChatSession {
   private welcomed = false;
   private done!: () => void;
 
-  constructor(private readonly config: CommonConfig, private readonly options: ChatOptions) {
+  constructor(
+    private readonly config: CommonConfig,
+    private readonly options: ChatOptions,
+  ) {
     this.rooms = new RoomsClient({ host: config.host, port: config.roomsPort });
   }
 
@@ -62,7 +64,11 @@ export class ChatSession {
     }
     if (!user) user = await this.prompter.ask('Your user name: ', isValidName, `A name is ${NAME_RULE}.`);
     if (!room) {
-      create = (await this.prompter.ask('Join or create a room? [j/c]: ', (a) => /^(j|join|c|create)$/i.test(a), 'Answer j (join) or c (create).')).toLowerCase().startsWith('c');
+      create = (
+        await this.prompter.ask('Join or create a room? [j/c]: ', (a) => /^(j|join|c|create)$/i.test(a), 'Answer j (join) or c (create).')
+      )
+        .toLowerCase()
+        .startsWith('c');
       room = await this.prompter.ask(create ? 'Name of the new room: ' : 'Room to join: ', isValidName, `A room name is ${NAME_RULE}.`);
     }
     return this.admit(room, user, create, this.options.passphrase);
@@ -101,7 +107,9 @@ export class ChatSession {
   private wire(): void {
     this.hub.on('frame', (frame) => this.show(frame));
     this.hub.on('acked', (message, seq) => this.screen.mark(message.id, '✓', `delivered #${seq} to ${message.room}`));
-    this.hub.on('unsent', (message, reason) => this.screen.print(`! not sent to ${message.room}: ${sanitizeForTerminal(message.text)} (${sanitizeForTerminal(reason)})`));
+    this.hub.on('unsent', (message, reason) =>
+      this.screen.print(`! not sent to ${message.room}: ${sanitizeForTerminal(message.text)} (${sanitizeForTerminal(reason)})`),
+    );
     this.hub.on('room-lost', (room, _code, reason) => {
       this.screen.info(`left ${room}: ${reason}`);
       if (this.current && nameKey(this.current) === nameKey(room)) this.current = this.hub.rooms[0];
@@ -129,7 +137,9 @@ export class ChatSession {
         for (const entry of frame.messages) this.screen.message(frame.room, entry.from, entry.text, entry.ts);
         break;
       case 'presence':
-        this.screen.info(`${frame.user} ${frame.event === 'join' ? 'joined' : frame.event === 'leave' ? 'left' : 'was kicked from'} ${frame.room}`);
+        this.screen.info(
+          `${frame.user} ${frame.event === 'join' ? 'joined' : frame.event === 'leave' ? 'left' : 'was kicked from'} ${frame.room}`,
+        );
         break;
       case 'who':
         this.screen.info(`in ${frame.room}: ${frame.users.join(', ')}`);
@@ -218,7 +228,8 @@ export class ChatSession {
   }
 
   private updatePrompt(): void {
-    const status = this.hub.state === 'ready' ? '' : this.hub.state === 'waiting' || this.hub.state === 'connecting' ? 'reconnecting' : this.hub.state;
+    const status =
+      this.hub.state === 'ready' ? '' : this.hub.state === 'waiting' || this.hub.state === 'connecting' ? 'reconnecting' : this.hub.state;
     this.screen.setPrompt(this.current, status);
   }
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { encodeFrame, parseHubFrame, type ClientFrame, type ErrorCode, type HubFrame } from '../../protocol/frames.js';
+import { type ClientFrame, type ErrorCode, encodeFrame, type HubFrame, parseHubFrame } from '../../protocol/frames.js';
 import { LineSplitter } from '../../protocol/line-splitter.js';
 import { nameKey } from '../../protocol/names.js';
 import type { Admission } from '../rooms/rooms-client.js';
@@ -113,7 +113,8 @@ export class HubClient extends EventEmitter<HubClientEvents> {
       this.socket.end(encodeFrame({ type: 'quit' }));
       this.socket.destroy();
     }
-    for (const message of [...this.inFlight.values(), ...this.outbox]) this.emit('unsent', message, 'the client closed before it was acknowledged');
+    for (const message of [...this.inFlight.values(), ...this.outbox])
+      this.emit('unsent', message, 'the client closed before it was acknowledged');
     this.inFlight.clear();
     this.outbox.length = 0;
   }
@@ -189,7 +190,8 @@ export class HubClient extends EventEmitter<HubClientEvents> {
         this.handleError(frame);
         break;
       case 'presence':
-        if (frame.event === 'kicked' && nameKey(frame.user) === nameKey(this.user)) this.dropRoom(frame.room, 'bad_ticket', `you were removed from room ${frame.room}`);
+        if (frame.event === 'kicked' && nameKey(frame.user) === nameKey(this.user))
+          this.dropRoom(frame.room, 'bad_ticket', `you were removed from room ${frame.room}`);
         break;
       default:
         break;

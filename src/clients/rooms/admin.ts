@@ -1,16 +1,28 @@
 import { createInterface } from 'node:readline';
-import { Prompter } from '../prompter.js';
-import { formatColumns } from '../table.js';
-import { sanitizeForTerminal } from '../terminal-text.js';
-import { credentialsPath, ownerKeyFor, saveAdmission, saveOwnerKey, ticketFor, forgetRoom } from './credentials.js';
-import { RoomsFault, type Admission, type CreateOptions, type CreatedRoom, type RoomInfo, type RoomSummary, type RoomsClient } from './rooms-client.js';
 import { CliError } from '../../cli/cli-error.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
 import { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
+import { Prompter } from '../prompter.js';
+import { formatColumns } from '../table.js';
+import { sanitizeForTerminal } from '../terminal-text.js';
+import { credentialsPath, forgetRoom, ownerKeyFor, saveAdmission, saveOwnerKey, ticketFor } from './credentials.js';
+import {
+  type Admission,
+  type CreatedRoom,
+  type CreateOptions,
+  type RoomInfo,
+  type RoomSummary,
+  type RoomsClient,
+  RoomsFault,
+} from './rooms-client.js';
 
 /** The admin client's actions, shared by `thiscord rooms <action>` and its interactive mode. */
 export class RoomsAdmin {
-  constructor(private readonly client: RoomsClient, private readonly dataDir: string, private readonly out: (line: string) => void) {}
+  constructor(
+    private readonly client: RoomsClient,
+    private readonly dataDir: string,
+    private readonly out: (line: string) => void,
+  ) {}
 
   async list(json: boolean): Promise<RoomSummary[]> {
     const rooms = await this.client.listRooms();
@@ -25,7 +37,11 @@ export class RoomsAdmin {
     saveOwnerKey(this.dataDir, user, created.room, created.owner_key);
     if (json) this.out(JSON.stringify(created));
     else {
-      const traits = [created.private ? 'private' : 'public', created.unlisted ? 'unlisted' : '', created.room_expires_at ? `expires ${created.room_expires_at}` : ''].filter(Boolean);
+      const traits = [
+        created.private ? 'private' : 'public',
+        created.unlisted ? 'unlisted' : '',
+        created.room_expires_at ? `expires ${created.room_expires_at}` : '',
+      ].filter(Boolean);
       this.out(`Created room ${created.room} (${traits.join(', ')}); ${user} owns it.`);
       this.describeAdmission(created);
     }
@@ -66,7 +82,10 @@ export class RoomsAdmin {
 
   async leave(name: string, user: string, json: boolean): Promise<void> {
     const held = ticketFor(this.dataDir, user, name);
-    if (!held) throw new CliError(`${user} holds no ticket for room ${name} in ${credentialsPath(this.dataDir, user)}; join it first, or pass the right --user`);
+    if (!held)
+      throw new CliError(
+        `${user} holds no ticket for room ${name} in ${credentialsPath(this.dataDir, user)}; join it first, or pass the right --user`,
+      );
     const result = await this.client.leaveRoom(name, held.ticket);
     forgetRoom(this.dataDir, user, name);
     this.out(json ? JSON.stringify(result) : `${result.user} left room ${result.room}; ${result.members} member(s) remain.`);
@@ -85,7 +104,10 @@ export class RoomsAdmin {
 
   private ownerKey(room: string, user: string): string {
     const key = ownerKeyFor(this.dataDir, user, room);
-    if (!key) throw new CliError(`${user} holds no owner key for room ${room} in ${credentialsPath(this.dataDir, user)}; only the user who created it can do this (pass --user)`);
+    if (!key)
+      throw new CliError(
+        `${user} holds no owner key for room ${room} in ${credentialsPath(this.dataDir, user)}; only the user who created it can do this (pass --user)`,
+      );
     return key;
   }
 
@@ -99,19 +121,34 @@ export function formatRoomList(rooms: RoomSummary[]): string {
   if (rooms.length === 0) return 'No rooms yet. Create one: thiscord rooms create <name> --user <you>';
   return formatColumns(
     ['ROOM', 'MEMBERS', 'PRIVATE', 'EXPIRES', 'TOPIC'],
-    rooms.map((room) => [room.name, String(room.members), room.private ? 'yes' : 'no', room.expires_at ?? '-', sanitizeForTerminal(room.topic || '-')]),
+    rooms.map((room) => [
+      room.name,
+      String(room.members),
+      room.private ? 'yes' : 'no',
+      room.expires_at ?? '-',
+      sanitizeForTerminal(room.topic || '-'),
+    ]),
   );
 }
 
 /** The seed's admin flow: list the rooms, ask for a name, join or create, print the outcome. */
-export async function interactiveAdmin(admin: RoomsAdmin, preset: { user?: string | undefined; passphrase?: string | undefined }): Promise<void> {
+export async function interactiveAdmin(
+  admin: RoomsAdmin,
+  preset: { user?: string | undefined; passphrase?: string | undefined },
+): Promise<void> {
   const prompt = createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) });
   const prompter = new Prompter(prompt);
   try {
     const rooms = await admin.list(false);
     const user = preset.user ?? (await prompter.ask('Your user name: ', isValidName, `A name is ${NAME_RULE}.`));
-    const action = (await prompter.ask('Join or create a room? [j/c]: ', (a) => /^(j|join|c|create)$/i.test(a), 'Answer j (join) or c (create).')).toLowerCase();
-    const room = await prompter.ask(action.startsWith('j') ? 'Room to join: ' : 'Name of the new room: ', isValidName, `A room name is ${NAME_RULE}.`);
+    const action = (
+      await prompter.ask('Join or create a room? [j/c]: ', (a) => /^(j|join|c|create)$/i.test(a), 'Answer j (join) or c (create).')
+    ).toLowerCase();
+    const room = await prompter.ask(
+      action.startsWith('j') ? 'Room to join: ' : 'Name of the new room: ',
+      isValidName,
+      `A room name is ${NAME_RULE}.`,
+    );
     if (action.startsWith('c')) {
       const passphrase = preset.passphrase ?? (await prompter.line('Passphrase (empty for a public room): '));
       await admin.create(room, user, { passphrase: passphrase || undefined }, false);
@@ -129,4 +166,3 @@ export async function interactiveAdmin(admin: RoomsAdmin, preset: { user?: strin
     prompt.close();
   }
 }
-

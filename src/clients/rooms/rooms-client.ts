@@ -15,7 +15,10 @@ export interface CreateOptions {
 export class RoomsFault extends Error {
   override name = 'RoomsFault';
   readonly userFacing = true;
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -39,14 +42,21 @@ export class RoomsClient {
 
   call<T>(method: string, params: unknown[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new RoomsUnreachableError(`the room service at ${this.where} did not answer ${method} within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const timer = setTimeout(
+        () => reject(new RoomsUnreachableError(`the room service at ${this.where} did not answer ${method} within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
       this.client.methodCall(method, params, (failure: object | null, value: unknown) => {
         clearTimeout(timer);
         const error = failure as (Error & { code?: string | number; faultCode?: number; faultString?: string }) | null;
         if (!error) return resolve(value as T);
         if (typeof error.faultCode === 'number') return reject(new RoomsFault(error.faultCode, error.faultString ?? error.message));
         if (error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET' || error.code === 'EHOSTUNREACH') {
-          return reject(new RoomsUnreachableError(`cannot reach the room service at ${this.where}; start the stack with "npm run up", or pass --host / --rooms-port`));
+          return reject(
+            new RoomsUnreachableError(
+              `cannot reach the room service at ${this.where}; start the stack with "npm run up", or pass --host / --rooms-port`,
+            ),
+          );
         }
         reject(new RoomsUnreachableError(`the room service at ${this.where} failed: ${error.message}`));
       });

@@ -45,7 +45,10 @@ export class BrokerProbe implements Probe {
       };
       const send = (): void => void this.push.send(frame).catch(() => undefined);
       const resend = setInterval(send, RESEND_MS);
-      const deadline = setTimeout(() => finish(new Error(`the health nonce did not come back through the broker within ${timeoutMs} ms`)), timeoutMs);
+      const deadline = setTimeout(
+        () => finish(new Error(`the health nonce did not come back through the broker within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiting.set(nonce, () => finish());
       send();
     });

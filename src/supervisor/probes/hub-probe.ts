@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { encodeFrame, parseHubFrame } from '../../protocol/frames.js';
-import { withTimeout, type Probe } from './probe.js';
+import { type Probe, withTimeout } from './probe.js';
 
 /** The hub is healthy when a fresh TCP connection gets a pong for its ping (allowed before hello). */
 export class HubProbe implements Probe {
-  constructor(private readonly host: string, private readonly port: number) {}
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
 
   check(timeoutMs: number): Promise<void> {
     const id = `probe-${randomUUID().slice(0, 8)}`;

@@ -3,7 +3,10 @@ import type { Probe } from './probe.js';
 
 /** The room service is healthy when XML-RPC system.ping answers "pong". */
 export class RoomsProbe implements Probe {
-  constructor(private readonly host: string, private readonly port: number) {}
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
 
   async check(timeoutMs: number): Promise<void> {
     const answer = await new RoomsClient({ host: this.host, port: this.port, timeoutMs }).ping();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Push, Subscriber } from 'zeromq';
 import { decodePublished, encodeEnvelope } from '../../../src/events/envelope.js';
 import { EventCollector } from '../../helpers/events.js';
-import { makeStackEnv, startService, type StackEnv, type TestProcess } from '../../helpers/processes.js';
+import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
 import { waitFor } from '../../helpers/wait.js';
 
 let stack: StackEnv;
@@ -42,7 +42,8 @@ describe('event broker', () => {
     const rooms = new EventCollector(stack, ['room/']);
     await rooms.ready();
     const push = pusher();
-    for (const topic of ['room/a', 'user/alice', 'system/x', 'roomy', 'room/b']) await push.send(encodeEnvelope(topic, { type: 'note', topic }));
+    for (const topic of ['room/a', 'user/alice', 'system/x', 'roomy', 'room/b'])
+      await push.send(encodeEnvelope(topic, { type: 'note', topic }));
     await rooms.waitFor('room/b', (e) => e.topic === 'room/b');
     expect(rooms.events.filter((e) => !e.topic.startsWith('system/health/')).map((e) => e.topic)).toEqual(['room/a', 'room/b']);
     push.close();
@@ -84,9 +85,17 @@ describe('event broker', () => {
       await push.send(encodeEnvelope('room/mixed', { type: 'note', i }));
     }
     await events.waitFor('all valid events', () => events.events.filter((e) => e.topic === 'room/mixed').length >= 20);
-    expect(events.events.filter((e) => e.topic === 'room/mixed').map((e) => (e.payload as { i: number }).i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(events.events.filter((e) => e.topic === 'room/mixed').map((e) => (e.payload as { i: number }).i)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     const stats = await events.waitForType('broker.stats', (p) => (p.dropped as number) >= 120);
-    expect((stats.payload as { dropped_by_reason: Record<string, number> }).dropped_by_reason).toMatchObject({ bad_json: 20, no_topic: 40, too_large: 20, bad_utf8: 20, bad_frames: 20 });
+    expect((stats.payload as { dropped_by_reason: Record<string, number> }).dropped_by_reason).toMatchObject({
+      bad_json: 20,
+      no_topic: 40,
+      too_large: 20,
+      bad_utf8: 20,
+      bad_frames: 20,
+    });
     await waitFor('a rate-limited drop warning', () => broker.lines.some((line) => line.level === 40 && typeof line.dropped === 'number'));
     expect(broker.lines.filter((line) => line.level === 40).length).toBeLessThan(10);
     expect(broker.exit).toBeNull();
@@ -115,10 +124,14 @@ describe('event broker', () => {
   it('fails to start with a sentence naming the flag when its port is taken', async () => {
     const clash = await makeStackEnv();
     const first = await startService('broker', clash);
-    const second = await import('../../helpers/processes.js').then((m) => m.startProcess('broker-2', m.serviceEntry('broker'), [], clash.env));
+    const second = await import('../../helpers/processes.js').then((m) =>
+      m.startProcess('broker-2', m.serviceEntry('broker'), [], clash.env),
+    );
     const exit = await second.waitForExit();
     expect(exit.code).toBe(1);
-    expect(second.output).toMatch(new RegExp(`port ${clash.brokerPubPort} is already in use \\(broker PUB\\); pass --broker-pub-port or stop the other process`));
+    expect(second.output).toMatch(
+      new RegExp(`port ${clash.brokerPubPort} is already in use \\(broker PUB\\); pass --broker-pub-port or stop the other process`),
+    );
     first.kill('SIGKILL');
     clash.cleanup();
   });

@@ -1,7 +1,7 @@
-import { execa, execaSync, type ResultPromise } from 'execa';
 import path from 'node:path';
+import { execa, execaSync, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeStackEnv, ROOT, startService, type StackEnv } from '../../helpers/processes.js';
+import { makeStackEnv, ROOT, type StackEnv, startService } from '../../helpers/processes.js';
 import { waitFor } from '../../helpers/wait.js';
 
 /** A Python with pyzmq: the machine's own (Debian's python3-zmq), which .ci/run installs. */
@@ -32,15 +32,22 @@ afterAll(() => stack.cleanup());
 describe("the seed's Python publisher and subscriber", () => {
   it('talk through the broker unchanged', async () => {
     const lines: string[] = [];
-    const subscriber: ResultPromise = execa(python, [seed('subscriber.py'), String(stack.brokerPubPort), 'room/'], { buffer: false, reject: false });
+    const subscriber: ResultPromise = execa(python, [seed('subscriber.py'), String(stack.brokerPubPort), 'room/'], {
+      buffer: false,
+      reject: false,
+    });
     subscriber.stdout!.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
     try {
       // The publisher sends one event and exits, as in the seed; repeat until the fresh subscription is live.
       let sent = 0;
-      await waitFor('the Python subscriber to print an event', async () => {
-        await execa(python, [seed('publisher.py'), String(stack.brokerPullPort), String(++sent)], { timeout: 10_000 });
-        return lines.length > 0;
-      }, { timeoutMs: 20_000, intervalMs: 0 });
+      await waitFor(
+        'the Python subscriber to print an event',
+        async () => {
+          await execa(python, [seed('publisher.py'), String(stack.brokerPullPort), String(++sent)], { timeout: 10_000 });
+          return lines.length > 0;
+        },
+        { timeoutMs: 20_000, intervalMs: 0 },
+      );
       const first = JSON.parse(lines[0]!) as { topic: string; payload: { user: string; action: string; n: number } };
       expect(first.topic).toBe('room/general');
       expect(first.payload).toMatchObject({ user: 'alice', action: 'joined' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, makeStackEnv, runCli, startProcess, startService, type StackEnv } from '../../helpers/processes.js';
+import { CLI, makeStackEnv, runCli, type StackEnv, startProcess, startService } from '../../helpers/processes.js';
 import { waitFor } from '../../helpers/wait.js';
 
 let stack: StackEnv;
@@ -13,11 +13,15 @@ afterAll(() => stack.cleanup());
 
 /** Publishes with the CLI until the subscriber shows it: a fresh SUB may miss the first events (slow joiner). */
 async function publishUntilSeen(args: string[], seen: () => boolean): Promise<void> {
-  await waitFor('the subscriber to print the event', async () => {
-    const result = await runCli(['publish', ...args], stack.env);
-    expect(result.exitCode, result.stderr).toBe(0);
-    return seen();
-  }, { timeoutMs: 15_000, intervalMs: 0 });
+  await waitFor(
+    'the subscriber to print the event',
+    async () => {
+      const result = await runCli(['publish', ...args], stack.env);
+      expect(result.exitCode, result.stderr).toBe(0);
+      return seen();
+    },
+    { timeoutMs: 15_000, intervalMs: 0 },
+  );
 }
 
 describe('thiscord publish and subscribe', () => {

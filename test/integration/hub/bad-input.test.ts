@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawHubClient } from '../../helpers/hub-client.js';
-import { makeStackEnv, startService, type StackEnv, type TestProcess } from '../../helpers/processes.js';
+import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
 import { TEST_SECRET, ticket } from '../../helpers/tickets.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -10,7 +10,12 @@ let hub: TestProcess;
 
 beforeAll(async () => {
   stack = await makeStackEnv();
-  hub = await startService('hub', stack, ['--max-frame-bytes', '4096', '--max-text', '100', '--rate', '5', '--burst', '5', '--hello-timeout', '300ms'], { THISCORD_SECRET: TEST_SECRET });
+  hub = await startService(
+    'hub',
+    stack,
+    ['--max-frame-bytes', '4096', '--max-text', '100', '--rate', '5', '--burst', '5', '--hello-timeout', '300ms'],
+    { THISCORD_SECRET: TEST_SECRET },
+  );
 });
 
 afterAll(() => stack.cleanup());
@@ -46,7 +51,14 @@ describe('hub under bad input', () => {
     client.write(Buffer.concat([Buffer.from('{"type":"say","text":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]));
     client.send({ type: 'say', room: 'bad-frames', text: 'x'.repeat(101), id: 'long' });
     await client.waitFor('six errors', () => client.of('error').length === 6);
-    expect(client.of('error').map((e) => e.code)).toEqual(['bad_json', 'bad_json', 'unknown_type', 'bad_field', 'bad_json', 'text_too_long']);
+    expect(client.of('error').map((e) => e.code)).toEqual([
+      'bad_json',
+      'bad_json',
+      'unknown_type',
+      'bad_field',
+      'bad_json',
+      'text_too_long',
+    ]);
     client.send({ type: 'ping', id: 'still-alive' });
     await client.waitFor('pong', (f) => f.type === 'pong');
     client.close();
@@ -114,7 +126,11 @@ describe('hub under bad input', () => {
       for (let i = sent; i < sent + 100; i++) talker.send({ type: 'say', room, text, id: i });
       await reader.waitFor(`${sent + 100} messages`, () => reader.of('message').length >= sent + 100, 10_000);
     }
-    await waitFor('the slow consumer to be dropped', () => busy.lines.some((line) => line.user === 'never-reads' && line.msg === 'user logged out'), { timeoutMs: 20_000 });
+    await waitFor(
+      'the slow consumer to be dropped',
+      () => busy.lines.some((line) => line.user === 'never-reads' && line.msg === 'user logged out'),
+      { timeoutMs: 20_000 },
+    );
     await reader.waitFor(`all ${total} messages`, () => reader.of('message').length === total, 20_000);
     expect(reader.of('message').map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     talker.close();

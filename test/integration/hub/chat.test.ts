@@ -3,7 +3,7 @@ import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
 import { signTicket } from '../../../src/tickets/ticket.js';
 import { EventCollector } from '../../helpers/events.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
-import { makeStackEnv, startService, type StackEnv, type TestProcess } from '../../helpers/processes.js';
+import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
 
 let stack: StackEnv;
 let rooms: RoomsClient;
@@ -52,7 +52,11 @@ describe('chat hub with real tickets', () => {
     await dora.waitFor('three acks', () => dora.of('ack').length === 3);
     const eve = await RawHubClient.hello(stack.hubPort, (await rooms.joinRoom('history-room', 'eve')).ticket);
     const history = await eve.waitFor('history', (f) => f.type === 'history');
-    expect(history.type === 'history' && history.messages.map((m) => [m.from, m.text, m.seq])).toEqual([['dora', 'line 1', 1], ['dora', 'line 2', 2], ['dora', 'line 3', 3]]);
+    expect(history.type === 'history' && history.messages.map((m) => [m.from, m.text, m.seq])).toEqual([
+      ['dora', 'line 1', 1],
+      ['dora', 'line 2', 2],
+      ['dora', 'line 3', 3],
+    ]);
     dora.close();
     await eve.waitFor('dora leaves', (f) => f.type === 'presence' && f.user === 'dora' && f.event === 'leave');
     eve.close();
@@ -84,12 +88,23 @@ describe('chat hub with real tickets', () => {
 
   it('refuses forged and expired tickets', async () => {
     const forged = await RawHubClient.connect(stack.hubPort);
-    forged.send({ type: 'hello', ticket: signTicket(Buffer.from('not the secret at all, not at all!'), { user: 'mallory', room: 'lobby', iat: Date.now(), exp: Date.now() + 60_000 }) });
+    forged.send({
+      type: 'hello',
+      ticket: signTicket(Buffer.from('not the secret at all, not at all!'), {
+        user: 'mallory',
+        room: 'lobby',
+        iat: Date.now(),
+        exp: Date.now() + 60_000,
+      }),
+    });
     expect(await forged.waitFor('error', (f) => f.type === 'error')).toMatchObject({ code: 'bad_ticket' });
     const { readFileSync } = await import('node:fs');
     const secret = Buffer.from(readFileSync(`${stack.dataDir}/ticket-secret`, 'utf8').trim());
     const expired = await RawHubClient.connect(stack.hubPort);
-    expired.send({ type: 'hello', ticket: signTicket(secret, { user: 'old', room: 'lobby', iat: Date.now() - 10_000, exp: Date.now() - 1 }) });
+    expired.send({
+      type: 'hello',
+      ticket: signTicket(secret, { user: 'old', room: 'lobby', iat: Date.now() - 10_000, exp: Date.now() - 1 }),
+    });
     expect(await expired.waitFor('error', (f) => f.type === 'error')).toMatchObject({ code: 'ticket_expired' });
     expired.send({ type: 'say', room: 'lobby', text: 'sneak' });
     expect(await expired.waitFor('second error', () => expired.of('error').length === 2)).toBeTruthy();

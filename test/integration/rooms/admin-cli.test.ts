@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeStackEnv, runCli, startService, type StackEnv } from '../../helpers/processes.js';
+import { makeStackEnv, runCli, type StackEnv, startService } from '../../helpers/processes.js';
 
 let stack: StackEnv;
 
@@ -14,7 +14,10 @@ afterAll(() => stack.cleanup());
 
 describe('thiscord rooms', () => {
   it('creates a private temporary room, keeping the owner key in a 0600 file', async () => {
-    const created = await runCli(['rooms', 'create', 'study-group', '--user', 'alice', '--ttl', '7d', '--passphrase', 'pw', '--topic', 'CECS 327'], stack.env);
+    const created = await runCli(
+      ['rooms', 'create', 'study-group', '--user', 'alice', '--ttl', '7d', '--passphrase', 'pw', '--topic', 'CECS 327'],
+      stack.env,
+    );
     expect(created.exitCode, created.stderr).toBe(0);
     expect(created.stdout).toMatch(/Created room study-group \(private, expires .*\); alice owns it\./);
     const file = path.join(stack.dataDir, 'clients', 'alice.json');
@@ -27,7 +30,9 @@ describe('thiscord rooms', () => {
     const joined = await runCli(['rooms', 'join', 'study-group', '--user', 'bob', '--passphrase', 'pw', '--json'], stack.env);
     expect(JSON.parse(joined.stdout)).toMatchObject({ room: 'study-group', user: 'bob', members: ['alice', 'bob'] });
     expect((await runCli(['rooms', 'info', 'study-group', '--user', 'bob'], stack.env)).stdout).toMatch(/members\s+2: alice, bob/);
-    expect((await runCli(['rooms', 'kick', 'study-group', 'bob', '--user', 'alice'], { ...stack.env })).stdout).toContain('Kicked bob from room study-group');
+    expect((await runCli(['rooms', 'kick', 'study-group', 'bob', '--user', 'alice'], { ...stack.env })).stdout).toContain(
+      'Kicked bob from room study-group',
+    );
     expect((await runCli(['rooms', 'delete', 'study-group', '--user', 'alice'], stack.env)).stdout).toContain('Deleted room study-group.');
   });
 
@@ -38,7 +43,9 @@ describe('thiscord rooms', () => {
     const noUser = await runCli(['rooms', 'create', 'x'], stack.env);
     expect(noUser.stderr).toContain('--user');
     const down = await runCli(['rooms', 'list', '--rooms-port', '1'], stack.env);
-    expect(down.stderr.trim()).toBe('thiscord: cannot reach the room service at 127.0.0.1:1; start the stack with "npm run up", or pass --host / --rooms-port');
+    expect(down.stderr.trim()).toBe(
+      'thiscord: cannot reach the room service at 127.0.0.1:1; start the stack with "npm run up", or pass --host / --rooms-port',
+    );
   });
 
   it("runs the seed's interactive flow: list, user name, join or create, outcome", async () => {

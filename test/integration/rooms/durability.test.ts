@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
-import { makeStackEnv, startService, type StackEnv } from '../../helpers/processes.js';
+import { makeStackEnv, type StackEnv, startService } from '../../helpers/processes.js';
 import { waitFor } from '../../helpers/wait.js';
 
 let stack: StackEnv;
@@ -23,17 +23,19 @@ describe('room service durability', () => {
       for (const name of acknowledged) expect((await client.roomInfo(name)).name).toBe(name);
       let stop = false;
       // Several writers at once, so the kill lands while requests are in flight.
-      const writers = Array.from({ length: 4 }, (_, w) => (async () => {
-        for (let i = 0; !stop && i < 5000; i++) {
-          const name = `r${round}-w${w}-${i}`;
-          try {
-            await client.createRoom(name, 'writer', i % 3 === 0 ? { passphrase: 'pw' } : {});
-            acknowledged.push(name);
-          } catch {
-            return;
+      const writers = Array.from({ length: 4 }, (_, w) =>
+        (async () => {
+          for (let i = 0; !stop && i < 5000; i++) {
+            const name = `r${round}-w${w}-${i}`;
+            try {
+              await client.createRoom(name, 'writer', i % 3 === 0 ? { passphrase: 'pw' } : {});
+              acknowledged.push(name);
+            } catch {
+              return;
+            }
           }
-        }
-      })());
+        })(),
+      );
       // Every round makes progress however loaded the machine is; the kill then lands at a random instant.
       const before = acknowledged.length;
       await waitFor('some creates to be acknowledged', () => acknowledged.length >= before + 15, { timeoutMs: 20_000 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomsClient, RoomsFault } from '../../../src/clients/rooms/rooms-client.js';
 import { EventCollector } from '../../helpers/events.js';
-import { makeStackEnv, startService, type StackEnv } from '../../helpers/processes.js';
+import { makeStackEnv, type StackEnv, startService } from '../../helpers/processes.js';
 import { waitFor } from '../../helpers/wait.js';
 
 let stack: StackEnv;

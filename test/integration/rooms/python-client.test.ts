@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeStackEnv, startService, type StackEnv } from '../../helpers/processes.js';
+import { makeStackEnv, type StackEnv, startService } from '../../helpers/processes.js';
 
 let stack: StackEnv;
 

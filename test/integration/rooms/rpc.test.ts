@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomsClient, RoomsFault } from '../../../src/clients/rooms/rooms-client.js';
 import { verifyTicket } from '../../../src/tickets/ticket.js';
-import { makeStackEnv, startService, type StackEnv } from '../../helpers/processes.js';
+import { makeStackEnv, type StackEnv, startService } from '../../helpers/processes.js';
 import { faultCodeOf, methodCall, post } from '../../helpers/rpc.js';
 
 const SECRET = 'rooms-rpc-test-secret-0123456789abcdef';
@@ -34,7 +34,14 @@ describe('room service methods', () => {
 
   it('creates a room whose creator is owner and member, with a ticket the hub can verify', async () => {
     const created = await client.createRoom('general', 'alice', { topic: 'anything' });
-    expect(created).toMatchObject({ room: 'general', user: 'alice', members: ['alice'], hub: { host: '127.0.0.1', port: stack.hubPort }, private: false, topic: 'anything' });
+    expect(created).toMatchObject({
+      room: 'general',
+      user: 'alice',
+      members: ['alice'],
+      hub: { host: '127.0.0.1', port: stack.hubPort },
+      private: false,
+      topic: 'anything',
+    });
     expect(created.owner_key.length).toBeGreaterThan(20);
     const check = verifyTicket(Buffer.from(SECRET), created.ticket);
     expect(check.ok && check.claims).toMatchObject({ user: 'alice', room: 'general' });
@@ -72,7 +79,13 @@ describe('room service methods', () => {
     expect(await faultOf(client.joinRoom('private-study', 'dave', { passphrase: 'wrong2' }))).toBe(102);
     expect(await faultOf(client.joinRoom('private-study', 'dave', { passphrase: 'wrong3' }))).toBe(102);
     expect(await faultOf(client.joinRoom('private-study', 'dave', { passphrase: 'pw' }))).toBe(106);
-    const viaStruct = await post(stack.roomsPort, methodCall('join_room', '<param><value>secret-club</value></param><param><value>erin</value></param><param><value><string>open sesame</string></value></param>'));
+    const viaStruct = await post(
+      stack.roomsPort,
+      methodCall(
+        'join_room',
+        '<param><value>secret-club</value></param><param><value>erin</value></param><param><value><string>open sesame</string></value></param>',
+      ),
+    );
     expect(faultCodeOf(viaStruct.body)).toBeUndefined();
   });
 
@@ -106,9 +119,27 @@ describe('room service methods', () => {
 
   it('supports the introspection conventions', async () => {
     const methods = await client.call<string[]>('system.listMethods', []);
-    expect(methods).toEqual(expect.arrayContaining(['create_room', 'join_room', 'list_rooms', 'room_info', 'leave_room', 'delete_room', 'kick', 'system.ping', 'system.multicall', 'system.methodHelp']));
+    expect(methods).toEqual(
+      expect.arrayContaining([
+        'create_room',
+        'join_room',
+        'list_rooms',
+        'room_info',
+        'leave_room',
+        'delete_room',
+        'kick',
+        'system.ping',
+        'system.multicall',
+        'system.methodHelp',
+      ]),
+    );
     expect(await client.call<string>('system.methodHelp', ['kick'])).toMatch(/^kick\(name, owner_key, user\)/);
-    const results = await client.call<unknown[]>('system.multicall', [[{ methodName: 'system.ping', params: [] }, { methodName: 'room_info', params: ['nowhere'] }]]);
+    const results = await client.call<unknown[]>('system.multicall', [
+      [
+        { methodName: 'system.ping', params: [] },
+        { methodName: 'room_info', params: ['nowhere'] },
+      ],
+    ]);
     expect(results[0]).toEqual(['pong']);
     expect(results[1]).toMatchObject({ faultCode: 101 });
   });
@@ -119,12 +150,31 @@ describe('room service faults for bad calls', () => {
     ['an unknown method', methodCall('no_such_method'), -32601],
     ['too few parameters', methodCall('join_room', '<param><value>general</value></param>'), -32602],
     ['a wrong type', methodCall('join_room', '<param><value><int>5</int></value></param><param><value>bob</value></param>'), -32602],
-    ['an invalid name', methodCall('create_room', '<param><value>no spaces allowed</value></param><param><value>bob</value></param>'), -32602],
-    ['a bad option', methodCall('create_room', '<param><value>ok-name</value></param><param><value>bob</value></param><param><value><struct><member><name>ttl_seconds</name><value><string>soon</string></value></member></struct></value></param>'), -32602],
+    [
+      'an invalid name',
+      methodCall('create_room', '<param><value>no spaces allowed</value></param><param><value>bob</value></param>'),
+      -32602,
+    ],
+    [
+      'a bad option',
+      methodCall(
+        'create_room',
+        '<param><value>ok-name</value></param><param><value>bob</value></param><param><value><struct><member><name>ttl_seconds</name><value><string>soon</string></value></member></struct></value></param>',
+      ),
+      -32602,
+    ],
     ['malformed XML', '<methodCall><methodName>list_rooms</methodName><params>', -32700],
     ['not XML at all', 'hello there', -32700],
-    ['a response instead of a call', '<?xml version="1.0"?><methodResponse><params><param><value>x</value></param></params></methodResponse>', -32600],
-    ['an entity-expansion document', '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><methodCall><methodName>&lol2;</methodName></methodCall>', -32700],
+    [
+      'a response instead of a call',
+      '<?xml version="1.0"?><methodResponse><params><param><value>x</value></param></params></methodResponse>',
+      -32600,
+    ],
+    [
+      'an entity-expansion document',
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><methodCall><methodName>&lol2;</methodName></methodCall>',
+      -32700,
+    ],
   ])('answers %s with fault %d, then keeps serving', async (_name, body, code) => {
     const answer = await post(stack.roomsPort, body);
     expect(answer.status).toBe(200);
@@ -133,7 +183,10 @@ describe('room service faults for bad calls', () => {
   });
 
   it('names the parameter and the rule in a -32602 message', async () => {
-    const answer = await post(stack.roomsPort, methodCall('create_room', '<param><value>bad name</value></param><param><value>bob</value></param>'));
+    const answer = await post(
+      stack.roomsPort,
+      methodCall('create_room', '<param><value>bad name</value></param><param><value>bob</value></param>'),
+    );
     expect(answer.body).toContain('create_room: parameter 1 (name) must be 1 to 32 letters, digits');
   });
 

@@ -43,7 +43,14 @@ describe('thiscord up', () => {
       for (const other of SERVICES.filter((s) => s !== victim)) expect(up.pids()[other]).toBe(before[other]);
       // Lifecycle events reach subscribers; the broker's own restart is announced once it is back.
       for (const type of ['service.exited', 'service.restarting', 'service.healthy']) {
-        await events.waitFor(`${type} of ${victim}`, (e) => e.topic === `system/${victim}` && (e.payload as { type: string }).type === type && ((e.payload as { pid?: number }).pid === undefined || type !== 'service.healthy' || (e.payload as { pid: number }).pid === pid), 10_000);
+        await events.waitFor(
+          `${type} of ${victim}`,
+          (e) =>
+            e.topic === `system/${victim}` &&
+            (e.payload as { type: string }).type === type &&
+            ((e.payload as { pid?: number }).pid === undefined || type !== 'service.healthy' || (e.payload as { pid: number }).pid === pid),
+          10_000,
+        );
       }
     }
     await events.close();
@@ -70,7 +77,10 @@ describe('thiscord up', () => {
     const before = up.pids();
     process.kill(before.hub!, 'SIGKILL');
     // Take the hub's port before its restart does, so that every restart fails.
-    const blocker = await waitFor('the hub port to be free', () => listen(stack.hubPort).catch(() => undefined), { timeoutMs: 5000, intervalMs: 5 });
+    const blocker = await waitFor('the hub port to be free', () => listen(stack.hubPort).catch(() => undefined), {
+      timeoutMs: 5000,
+      intervalMs: 5,
+    });
     const fatal = await up.proc.waitForLine('service.fatal', (line) => line.event === 'service.fatal', 20_000);
     expect(fatal).toMatchObject({ service: 'hub', level: 50 });
     expect(up.events('service.exited', 'hub').length).toBe(3);
@@ -90,7 +100,9 @@ describe('thiscord up', () => {
     const exit = await proc.waitForExit(20_000);
     expect(exit.code).not.toBe(0);
     const failure = proc.lines.find((line) => line.failed === 'hub');
-    expect(failure?.msg).toBe(`hub failed to start: port ${stack.hubPort} is already in use (hub); pass --hub-port or stop the other process`);
+    expect(failure?.msg).toBe(
+      `hub failed to start: port ${stack.hubPort} is already in use (hub); pass --hub-port or stop the other process`,
+    );
     expect(Array.isArray(failure?.last_lines)).toBe(true);
     const started = proc.lines.filter((line) => line.event === 'service.starting').map((line) => line.pid as number);
     expect(started.length).toBe(3);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RoomRegistry, type Member } from '../../../services/hub/room-registry.js';
+import { type Member, RoomRegistry } from '../../../services/hub/room-registry.js';
 
 const member = (user: string): Member & { got: Buffer[] } => {
   const got: Buffer[] = [];

@@ -12,10 +12,12 @@ describe('ticket gate', () => {
     const gate = new TicketGate(secret);
     expect(gate.check(ticket('alice', 'study', T0), T0 + 1)).toMatchObject({ ok: true, claims: { user: 'alice', room: 'study' } });
     expect(gate.check(ticket('alice', 'study', T0), T0 + 60_001)).toMatchObject({ ok: false, code: 'ticket_expired' });
-    expect(gate.check(signTicket(Buffer.from('another secret'), { user: 'alice', room: 'study', iat: T0, exp: T0 + 60_000 }), T0 + 1)).toMatchObject({ ok: false, code: 'bad_ticket' });
+    expect(
+      gate.check(signTicket(Buffer.from('another secret'), { user: 'alice', room: 'study', iat: T0, exp: T0 + 60_000 }), T0 + 1),
+    ).toMatchObject({ ok: false, code: 'bad_ticket' });
   });
 
-  it('refuses a kicked user\'s tickets issued before the kick, whatever the case of the names, but not later ones', () => {
+  it("refuses a kicked user's tickets issued before the kick, whatever the case of the names, but not later ones", () => {
     const gate = new TicketGate(secret);
     gate.revoke('Study', 'ALICE', T0 + 100);
     expect(gate.check(ticket('alice', 'study', T0 + 99), T0 + 200)).toMatchObject({ ok: false, code: 'bad_ticket' });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, ERROR_CODES, parseClientFrame, parseHubFrame } from '../../../src/protocol/frames.js';
-import { LineSplitter } from '../../../src/protocol/line-splitter.js';
 import { sanitizeForTerminal } from '../../../src/clients/terminal-text.js';
+import { ERROR_CODES, encodeFrame, parseClientFrame, parseHubFrame } from '../../../src/protocol/frames.js';
+import { LineSplitter } from '../../../src/protocol/line-splitter.js';
 
 describe('client frame parsing', () => {
   it.each([
@@ -51,7 +51,8 @@ describe('client frame parsing', () => {
 
   it('round-trips random valid frames and classifies random corruptions (random property)', () => {
     const alphabet = 'ab€ 😀"\\\n\t{}';
-    const randomText = (): string => Array.from({ length: Math.floor(Math.random() * 20) }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
+    const randomText = (): string =>
+      Array.from({ length: Math.floor(Math.random() * 20) }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
     for (let i = 0; i < 1000; i++) {
       const frame = { type: 'say' as const, room: `r${i}`, text: randomText(), id: `id${i}` };
       const line = encodeFrame(frame);

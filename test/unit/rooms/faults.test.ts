@@ -7,7 +7,10 @@ describe('room service fault table', () => {
     const docs = readFileSync(new URL('../../../docs/rooms-rpc.md', import.meta.url), 'utf8');
     const section = docs.slice(docs.indexOf('## Faults'), docs.indexOf('\n## ', docs.indexOf('## Faults') + 1));
     const documented = Object.fromEntries(
-      [...section.matchAll(/^\| (-?\d+) \| ([a-z ]+) \|/gm)].map((row) => [row[2]!.replace(/\bthe /, '').replace(/ /g, '_'), Number(row[1])]),
+      [...section.matchAll(/^\| (-?\d+) \| ([a-z ]+) \|/gm)].map((row) => [
+        row[2]!.replace(/\bthe /, '').replace(/ /g, '_'),
+        Number(row[1]),
+      ]),
     );
     expect(documented).toEqual(ROOMS_FAULTS);
   });

@@ -9,7 +9,15 @@ function capturedLogger(): { logger: ReturnType<typeof createLogger>; lines: () 
   let text = '';
   stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const logger = createLogger({ service: 'rooms', level: 'info', format: 'json', destination: stream });
-  return { logger, lines: () => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    logger,
+    lines: () =>
+      text
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 describe('room service faults', () => {

@@ -19,12 +19,22 @@ describe('XML-RPC codec', () => {
       </params></methodCall>`);
     expect(call.method).toBe('m');
     expect(call.params).toEqual([
-      'bare', -7, true, 2.5, 'a <b> & é☺', Buffer.from('hi'), new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), [1, null], { k: '<raw>' },
+      'bare',
+      -7,
+      true,
+      2.5,
+      'a <b> & é☺',
+      Buffer.from('hi'),
+      new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+      [1, null],
+      { k: '<raw>' },
     ]);
   });
 
   it('keeps a struct member named __proto__ as plain data', () => {
-    const call = decodeCall(xml`<methodCall><methodName>m</methodName><params><param><value><struct><member><name>__proto__</name><value><string>x</string></value></member></struct></value></param></params></methodCall>`);
+    const call = decodeCall(
+      xml`<methodCall><methodName>m</methodName><params><param><value><struct><member><name>__proto__</name><value><string>x</string></value></member></struct></value></param></params></methodCall>`,
+    );
     const struct = call.params[0] as Record<string, unknown>;
     expect(Object.getPrototypeOf(struct)).toBe(Object.prototype);
     expect(Object.hasOwn(struct, '__proto__')).toBe(true);
@@ -33,8 +43,16 @@ describe('XML-RPC codec', () => {
   it.each([
     ['a DOCTYPE', '<!DOCTYPE x [<!ENTITY a "b">]><methodCall><methodName>m</methodName></methodCall>', -32700],
     ['an unknown entity', '<methodCall><methodName>&xxe;</methodName></methodCall>', -32700],
-    ['an unknown type', '<methodCall><methodName>m</methodName><params><param><value><blob>1</blob></value></param></params></methodCall>', -32700],
-    ['values nested past the limit', `<methodCall><methodName>m</methodName><params><param>${'<value><array><data>'.repeat(70)}${'</data></array></value>'.repeat(70)}</param></params></methodCall>`, -32700],
+    [
+      'an unknown type',
+      '<methodCall><methodName>m</methodName><params><param><value><blob>1</blob></value></param></params></methodCall>',
+      -32700,
+    ],
+    [
+      'values nested past the limit',
+      `<methodCall><methodName>m</methodName><params><param>${'<value><array><data>'.repeat(70)}${'</data></array></value>'.repeat(70)}</param></params></methodCall>`,
+      -32700,
+    ],
     ['trailing content', '<methodCall><methodName>m</methodName></methodCall><extra/>', -32700],
     ['a document that is not a call', '<methodResponse/>', -32600],
     ['an empty method name', '<methodCall><methodName> </methodName></methodCall>', -32600],

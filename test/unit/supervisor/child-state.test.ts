@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHILD_STATES, TRANSITIONS, canTransition } from '../../../src/supervisor/child-state.js';
+import { CHILD_STATES, canTransition, TRANSITIONS } from '../../../src/supervisor/child-state.js';
 
 describe('child states', () => {
   it('follow the supervisord cycle: stopped → starting → running → exited → backoff → starting', () => {
@@ -19,7 +19,8 @@ describe('child states', () => {
   });
 
   it('let every live state be stopped, and stopping end only in stopped', () => {
-    for (const from of ['starting', 'running', 'unhealthy', 'exited', 'backoff', 'fatal'] as const) expect(canTransition(from, 'stopping')).toBe(true);
+    for (const from of ['starting', 'running', 'unhealthy', 'exited', 'backoff', 'fatal'] as const)
+      expect(canTransition(from, 'stopping')).toBe(true);
     expect(TRANSITIONS.stopping).toEqual(['stopped']);
   });
 

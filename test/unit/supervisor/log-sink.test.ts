@@ -14,7 +14,10 @@ const time = new Date(2026, 10, 24, 9, 5, 7, 42).getTime();
 
 describe('formatPretty', () => {
   it('prints HH:MM:SS.mmm service | LEVEL message key=value', () => {
-    const line = formatPretty({ level: 30, time, pid: 1, hostname: 'h', service: 'hub', msg: 'hub healthy', event: 'service.healthy', ms: 61 }, false);
+    const line = formatPretty(
+      { level: 30, time, pid: 1, hostname: 'h', service: 'hub', msg: 'hub healthy', event: 'service.healthy', ms: 61 },
+      false,
+    );
     expect(line).toBe('09:05:07.042 hub        | INFO  hub healthy event=service.healthy ms=61');
   });
 

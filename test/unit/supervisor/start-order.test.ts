@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { stackSpecs, type ChildSpec } from '../../../src/supervisor/child-spec.js';
-import { startOrder } from '../../../src/supervisor/start-order.js';
 import type { CommonConfig } from '../../../src/config/options.js';
+import { type ChildSpec, stackSpecs } from '../../../src/supervisor/child-spec.js';
+import { startOrder } from '../../../src/supervisor/start-order.js';
 
 const config: CommonConfig = {
-  host: '127.0.0.1', hubPort: 1, roomsPort: 2, brokerPullPort: 3, brokerPubPort: 4, dataDir: '/tmp/thiscord-unit', logLevel: 'info', logFormat: 'json',
+  host: '127.0.0.1',
+  hubPort: 1,
+  roomsPort: 2,
+  brokerPullPort: 3,
+  brokerPubPort: 4,
+  dataDir: '/tmp/thiscord-unit',
+  logLevel: 'info',
+  logFormat: 'json',
 };
 const names = (specs: ChildSpec[]): string[] => specs.map((spec) => spec.name);
 const specs = stackSpecs(config, 5000);
