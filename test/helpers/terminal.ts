@@ -1,5 +1,6 @@
 import { execa, execaSync } from 'execa';
 import { afterAll } from 'vitest';
+import { requireTool } from './requirements.js';
 import { waitFor } from './wait.js';
 
 /**
@@ -15,11 +16,7 @@ export class Terminal {
   ) {}
 
   static ensureTmux(): void {
-    try {
-      execaSync('tmux', ['-V']);
-    } catch {
-      throw new Error('tmux is needed for the terminal tests: apt-get install tmux (.ci/run installs it)');
-    }
+    requireTool('tmux');
   }
 
   static async open(name: string, command: string[], env: Record<string, string>, size = { columns: 120, rows: 40 }): Promise<Terminal> {

@@ -1,20 +1,14 @@
 import path from 'node:path';
-import { execa, execaSync, type ResultPromise } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeStackEnv, ROOT, type StackEnv, startService } from '../../helpers/processes.js';
+import { requireTool } from '../../helpers/requirements.js';
 import { waitFor } from '../../helpers/wait.js';
 
-/** A Python with pyzmq: the machine's own (Debian's python3-zmq), which .ci/run installs. */
+/** Debian's own Python, where python3-zmq puts pyzmq (a pyenv python3 earlier on PATH would lack it). */
 function pythonWithZmq(): string {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    try {
-      execaSync(python, ['-c', 'import zmq']);
-      return python;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error('no python3 with pyzmq: apt-get install python3-zmq (.ci/run installs it)');
+  requireTool('python3-zmq');
+  return '/usr/bin/python3';
 }
 
 const seed = (name: string): string => path.join(ROOT, 'test/integration/broker/seed', name);
