@@ -27,6 +27,8 @@ export type TicketCheck =
   /** Genuine but past its expiry: the claims still prove who held it (the room service renews on it). */
   | { ok: false; reason: 'ticket_expired'; claims: TicketClaims };
 
+const CANONICAL_BASE64URL = /^[A-Za-z0-9_-]+$/;
+
 function mac(secret: Buffer, body: string): Buffer {
   return createHmac('sha256', secret).update(body).digest();
 }
@@ -41,8 +43,13 @@ export function verifyTicket(secret: Buffer, token: unknown, now: number = Date.
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return { ok: false, reason: 'bad_ticket' };
   const body = token.slice(0, dot);
-  const given = Buffer.from(token.slice(dot + 1), 'base64url');
-  const expected = mac(secret, body);
+  // Node's base64url decoder forgives padding, stray characters and non-zero trailing bits, so one
+  // signature would have several spellings; only the exact encoding we produce is accepted.
+  if (!CANONICAL_BASE64URL.test(body) || Buffer.from(body, 'base64url').toString('base64url') !== body) {
+    return { ok: false, reason: 'bad_ticket' };
+  }
+  const given = Buffer.from(token.slice(dot + 1), 'utf8');
+  const expected = Buffer.from(mac(secret, body).toString('base64url'), 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_ticket' };
   let raw: unknown;
   try {

@@ -28,6 +28,18 @@ describe('tickets', () => {
     expect(verifyTicket(secret, 'x'.repeat(5000), 5000)).toEqual({ ok: false, reason: 'bad_ticket' });
   });
 
+  it('accepts one spelling of a signature and body only', () => {
+    const token = signTicket(secret, claims);
+    const [body, sig] = token.split('.') as [string, string];
+    const lastBits = sig.at(-1)!;
+    const sameBytes = `${sig.slice(0, -1)}${String.fromCharCode(lastBits.charCodeAt(0) + 1)}`;
+    expect(Buffer.from(sameBytes, 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
+    for (const variant of [`${token}!`, `${token}==`, `${token}=`, `${token}\n`, `${body}.${sameBytes}`, `${body}=.${sig}`, ` ${token}`]) {
+      expect(verifyTicket(secret, variant, 5000), JSON.stringify(variant)).toEqual({ ok: false, reason: 'bad_ticket' });
+    }
+    expect(verifyTicket(secret, token, 5000).ok).toBe(true);
+  });
+
   it('creates one secret file with mode 0600 and reuses it', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-secret-'));
     const first = loadTicketSecret(dir, {});
