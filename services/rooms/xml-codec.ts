@@ -16,7 +16,25 @@ export interface MethodCall {
 }
 
 const MAX_DEPTH = 64;
-const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const NAMED_ENTITIES = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
+
+/** XML 1.0's Char production: a reference to anything else is a parse error, never a crash. */
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
+}
 
 class Cursor {
   pos = 0;
@@ -100,9 +118,11 @@ function decodeEntities(raw: string, cursor: Cursor): string {
   if (!raw.includes('&')) return raw;
   return raw.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);|&/g, (whole, entity: string | undefined) => {
     if (!entity) return cursor.fail('an entity reference (a bare "&" is not XML)');
-    if (entity.startsWith('#x')) return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
-    if (entity.startsWith('#')) return String.fromCodePoint(Number.parseInt(entity.slice(1), 10));
-    const named = NAMED_ENTITIES[entity];
+    if (entity.startsWith('#')) {
+      const code = entity.startsWith('#x') ? Number.parseInt(entity.slice(2), 16) : Number.parseInt(entity.slice(1), 10);
+      return isXmlChar(code) ? String.fromCodePoint(code) : cursor.fail(`a character reference to an XML character instead of ${whole}`);
+    }
+    const named = NAMED_ENTITIES.get(entity);
     return named ?? cursor.fail(`a known entity instead of ${whole}`);
   });
 }

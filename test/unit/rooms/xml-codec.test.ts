@@ -43,6 +43,10 @@ describe('XML-RPC codec', () => {
   it.each([
     ['a DOCTYPE', '<!DOCTYPE x [<!ENTITY a "b">]><methodCall><methodName>m</methodName></methodCall>', -32700],
     ['an unknown entity', '<methodCall><methodName>&xxe;</methodName></methodCall>', -32700],
+    ['an inherited name as an entity', '<methodCall><methodName>&constructor;</methodName></methodCall>', -32700],
+    ['a reference past U+10FFFF', '<methodCall><methodName>&#x110000;</methodName></methodCall>', -32700],
+    ['a reference to NUL', '<methodCall><methodName>m&#0;</methodName></methodCall>', -32700],
+    ['a reference to a lone surrogate', '<methodCall><methodName>m&#xD800;</methodName></methodCall>', -32700],
     [
       'an unknown type',
       '<methodCall><methodName>m</methodName><params><param><value><blob>1</blob></value></param></params></methodCall>',
@@ -56,7 +60,7 @@ describe('XML-RPC codec', () => {
     ['trailing content', '<methodCall><methodName>m</methodName></methodCall><extra/>', -32700],
     ['a document that is not a call', '<methodResponse/>', -32600],
     ['an empty method name', '<methodCall><methodName> </methodName></methodCall>', -32600],
-  ])('refuses %s with fault %d', (_case, body, code) => {
+  ])('refuses %s with its documented fault', (_case, body, code) => {
     expect(() => decodeCall(Buffer.from(body))).toThrow(expect.objectContaining({ code }));
   });
 
