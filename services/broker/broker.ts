@@ -4,16 +4,17 @@ import { systemTopic } from '../../src/events/topics.js';
 import { makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { describeListenError } from '../../src/service/startup-error.js';
+import { type BrokerBudget, type HighWaterMarks, inboundFrameCeiling } from './broker-budget.js';
 import { DropReport } from './drop-report.js';
+import { PeerLimit } from './peer-limit.js';
 
-export interface BrokerSettings {
+export interface BrokerSettings extends BrokerBudget {
   host: string;
   pullPort: number;
   pubPort: number;
-  maxEventBytes: number;
   statsIntervalMs: number;
-  /** Messages queued per subscriber before ZeroMQ drops for that (slow) subscriber. */
-  subscriberHighWaterMark: number;
+  /** Derived from the budget (broker-budget.ts). */
+  marks: HighWaterMarks;
 }
 
 /**
@@ -22,8 +23,9 @@ export interface BrokerSettings {
  * event, through an in-process PUSH into the same PULL, so they are counted like any other event.
  */
 export class Broker {
-  private readonly pull = new Pull({ receiveHighWaterMark: 10_000 });
+  private readonly pull: Pull;
   private readonly pub: Publisher;
+  private readonly peers: PeerLimit;
   private readonly stats = new Push({ sendHighWaterMark: 10, sendTimeout: 0, linger: 0 });
   private readonly statsEndpoint = `inproc://thiscord-broker-stats-${process.pid}-${Math.random().toString(36).slice(2)}`;
   private readonly drops: DropReport;
@@ -37,16 +39,25 @@ export class Broker {
     private readonly settings: BrokerSettings,
     private readonly logger: Logger,
   ) {
-    this.pub = new Publisher({ sendHighWaterMark: settings.subscriberHighWaterMark, linger: 200, noDrop: false });
+    this.pull = new Pull({
+      receiveHighWaterMark: settings.marks.perPublisher,
+      maxMessageSize: inboundFrameCeiling(settings.maxEventBytes),
+    });
+    this.pub = new Publisher({ sendHighWaterMark: settings.marks.perSubscriber, linger: 200, noDrop: false });
     this.drops = new DropReport(logger);
+    this.peers = new PeerLimit(logger);
   }
 
-  get counts(): { received: number; published: number; dropped: number } {
-    return { received: this.received, published: this.published, dropped: this.drops.dropped };
+  get counts(): { received: number; published: number; dropped: number; refused_connections: number } {
+    return { received: this.received, published: this.published, dropped: this.drops.dropped, refused_connections: this.peers.refused };
   }
 
   async start(): Promise<void> {
     const { host, pullPort, pubPort } = this.settings;
+    await this.peers.start([
+      { what: 'subscribers', socket: this.pub, max: this.settings.maxSubscribers },
+      { what: 'publishers', socket: this.pull, max: this.settings.maxPublishers },
+    ]);
     // PUB first: once PULL accepts, everything received has somewhere to go.
     await this.bind(this.pub, `tcp://${host}:${pubPort}`, { what: 'PUB', port: pubPort, flag: 'broker-pub-port' });
     await this.bind(this.pull, `tcp://${host}:${pullPort}`, { what: 'PULL', port: pullPort, flag: 'broker-pull-port' });
@@ -67,6 +78,7 @@ export class Broker {
     await this.loop;
     this.drops.flush();
     this.pub.close();
+    this.peers.close();
   }
 
   private async bind(socket: Pull | Publisher, endpoint: string, where: { what: string; port: number; flag: string }): Promise<void> {
@@ -105,6 +117,8 @@ export class Broker {
       published: this.published,
       dropped: this.drops.dropped,
       dropped_by_reason: { ...this.drops.total },
+      refused_connections: this.peers.refused,
+      ...this.peers.connected,
       interval_ms: this.settings.statsIntervalMs,
     });
     // A full in-process queue means the loop is far behind; the next report carries the totals.

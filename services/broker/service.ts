@@ -1,7 +1,9 @@
 import { durationOption, integerOption } from '../../src/config/options.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../../src/events/envelope.js';
 import type { ServiceDefinition } from '../../src/service/definition.js';
+import { StartupError } from '../../src/service/startup-error.js';
 import { Broker } from './broker.js';
+import { highWaterMarks } from './broker-budget.js';
 
 export const brokerService: ServiceDefinition = {
   name: 'broker',
@@ -15,29 +17,56 @@ export const brokerService: ServiceDefinition = {
       64 * 1024 * 1024,
     ),
     'stats-interval': durationOption('stats-interval', 'how often to publish broker.stats on system/broker (0 turns it off)', '10s'),
-    'subscriber-hwm': integerOption(
-      'subscriber-hwm',
-      'events queued per subscriber before ZeroMQ drops for that slow subscriber',
-      100_000,
+    'max-queued-bytes': integerOption(
+      'max-queued-bytes',
+      'bytes the broker may hold queued in all, publishers and subscribers together; each queue is bounded from it',
+      512 * 1024 * 1024,
+      64 * 1024,
+      64 * 1024 * 1024 * 1024,
+    ),
+    'max-publishers': integerOption(
+      'max-publishers',
+      'publisher connections held at once; more are refused until one leaves',
+      64,
       1,
-      10_000_000,
+      100_000,
+    ),
+    'max-subscribers': integerOption(
+      'max-subscribers',
+      'subscriber connections held at once; more are refused until one leaves',
+      64,
+      1,
+      100_000,
     ),
   },
   async start({ config, args, logger }) {
+    const budget = {
+      maxQueuedBytes: args.maxQueuedBytes as number,
+      maxEventBytes: args.maxEventBytes as number,
+      maxPublishers: args.maxPublishers as number,
+      maxSubscribers: args.maxSubscribers as number,
+    };
+    const marks = highWaterMarks(budget);
+    if ('error' in marks) throw new StartupError(marks.error);
     const broker = new Broker(
       {
+        ...budget,
         host: config.host,
         pullPort: config.brokerPullPort,
         pubPort: config.brokerPubPort,
-        maxEventBytes: args.maxEventBytes as number,
         statsIntervalMs: args.statsInterval as number,
-        subscriberHighWaterMark: args.subscriberHwm as number,
+        marks,
       },
       logger,
     );
     await broker.start();
     logger.info(
-      { ready: true, pull: `tcp://${config.host}:${config.brokerPullPort}`, pub: `tcp://${config.host}:${config.brokerPubPort}` },
+      {
+        ready: true,
+        queue_marks: marks,
+        pull: `tcp://${config.host}:${config.brokerPullPort}`,
+        pub: `tcp://${config.host}:${config.brokerPubPort}`,
+      },
       `broker listening: PULL ${config.host}:${config.brokerPullPort}, PUB ${config.host}:${config.brokerPubPort}`,
     );
     return {

@@ -6,7 +6,7 @@ import type { DropReason } from './types.js';
  * The seed's wire format. A publisher PUSHes one UTF-8 JSON frame `{"topic": ..., "payload": ...}`;
  * the broker PUBlishes two frames, `[topic, JSON of payload]`, so SUB prefix filters match the topic.
  */
-export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
+export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024;
 
 export function encodeEnvelope(topic: string, payload: unknown): string {
   return JSON.stringify({ topic, payload });

@@ -2,6 +2,8 @@ import { Push } from 'zeromq';
 import { encodeEnvelope } from './envelope.js';
 import { type RoutableEvent, topicOf } from './topics.js';
 
+const REFUSED_RETRY_MS = 1000;
+
 export interface PublisherOptions {
   /** Messages ZeroMQ holds for an absent or slow broker before we start dropping. */
   highWaterMark?: number;
@@ -31,6 +33,7 @@ export class EventPublisher {
   private pumping: Promise<void> | null = null;
   private closed = false;
   private connectedOnce = false;
+  private retryTimer: NodeJS.Timeout | null = null;
   private readonly connectWaiters = new Set<() => void>();
   readonly counts: PublisherCounts = { sent: 0, dropped: 0 };
 
@@ -46,6 +49,18 @@ export class EventPublisher {
       this.connectedOnce = true;
       for (const wake of this.connectWaiters) wake();
       this.connectWaiters.clear();
+    });
+    // A broker that holds its most publishers refuses the handshake, and ZeroMQ never retries a
+    // refused handshake by itself; asking again later gets us in once someone has left.
+    this.socket.events.on('handshake:error:auth', () => {
+      if (this.closed || this.retryTimer) return;
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (this.closed) return;
+        this.socket.disconnect(endpoint);
+        this.socket.connect(endpoint);
+      }, REFUSED_RETRY_MS);
+      this.retryTimer.unref();
     });
     this.socket.connect(endpoint);
   }
@@ -90,6 +105,7 @@ export class EventPublisher {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.pumping;
     this.socket.close();
   }

@@ -29,6 +29,10 @@ export interface EventFields {
     published: number;
     dropped: number;
     dropped_by_reason: Record<DropReason, number>;
+    /** Connections refused because the broker held its most publishers or subscribers. */
+    refused_connections: number;
+    publishers: number;
+    subscribers: number;
     interval_ms: number;
   };
   // Health probe nonce, on system/health/<nonce>.
