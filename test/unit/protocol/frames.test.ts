@@ -108,7 +108,8 @@ describe('terminal text', () => {
     expect(sanitizeForTerminal('a\u001b[2Jb\u001b]0;title\u0007c\u001b[31mred\u001b[0m\u0008\u0007\r\nd\u009b1;1H')).toBe('abcredd');
     expect(sanitizeForTerminal('tab\there ünïcødé ✓')).toBe('tab here ünïcødé ✓');
     const bidi = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c'];
-    for (const control of bidi) expect(sanitizeForTerminal(`pay ${control}txt.exe`), control.codePointAt(0)!.toString(16)).toBe('pay txt.exe');
+    for (const control of bidi)
+      expect(sanitizeForTerminal(`pay ${control}txt.exe`), control.codePointAt(0)!.toString(16)).toBe('pay txt.exe');
     expect(sanitizeForTerminal('שלום and عربي')).toBe('שלום and عربي');
   });
 });
