@@ -9,7 +9,7 @@ import type { HubLimits } from './limits.js';
 import { type Room, RoomRegistry } from './room-registry.js';
 import type { TicketGate } from './ticket-gate.js';
 
-export const SERVER_NAME = 'thiscord-hub/0.1';
+const SERVER_NAME = 'thiscord-hub/0.1';
 
 /**
  * The chat hub: admits connections by ticket, relays `say` to the other members of a room, and
@@ -162,9 +162,9 @@ export class Hub implements ConnectionHandler {
   }
 
   private hello(connection: Connection, ticket: string): void {
-    const admission = this.gate.check(ticket);
-    if (!admission.ok) return connection.error(admission.code, admission.message);
-    const { user, room } = admission.claims;
+    const decision = this.gate.check(ticket);
+    if (!decision.ok) return connection.error(decision.code, decision.message);
+    const { user, room } = decision.claims;
     connection.activate(user);
     let mine = this.users.get(nameKey(user));
     if (!mine) this.users.set(nameKey(user), (mine = new Set()));
@@ -176,12 +176,12 @@ export class Hub implements ConnectionHandler {
   }
 
   private join(connection: Connection, ticket: string): void {
-    const admission = this.gate.check(ticket);
-    if (!admission.ok) return connection.error(admission.code, admission.message);
-    if (nameKey(admission.claims.user) !== nameKey(connection.user)) {
-      return connection.error('bad_ticket', `that ticket is for ${admission.claims.user}, but this connection is ${connection.user}`);
+    const decision = this.gate.check(ticket);
+    if (!decision.ok) return connection.error(decision.code, decision.message);
+    if (nameKey(decision.claims.user) !== nameKey(connection.user)) {
+      return connection.error('bad_ticket', `that ticket is for ${decision.claims.user}, but this connection is ${connection.user}`);
     }
-    this.enter(connection, admission.claims.room);
+    this.enter(connection, decision.claims.room);
   }
 
   /** Puts the connection in the room (once) and answers with the room's history; the others see it arrive. */

@@ -2,7 +2,8 @@ import type { ErrorCode } from '../../src/protocol/frames.js';
 import { nameKey } from '../../src/protocol/names.js';
 import { type TicketClaims, verifyTicket } from '../../src/tickets/ticket.js';
 
-export type Admission = { ok: true; claims: TicketClaims } | { ok: false; code: ErrorCode; message: string };
+/** Whether a ticket lets its holder in now, and if not the error to answer with. */
+export type GateDecision = { ok: true; claims: TicketClaims } | { ok: false; code: ErrorCode; message: string };
 
 /**
  * Decides locally whether a ticket admits its holder: the HMAC and expiry from the room service's
@@ -16,7 +17,7 @@ export class TicketGate {
 
   constructor(private readonly secret: Buffer) {}
 
-  check(ticket: string, now = Date.now()): Admission {
+  check(ticket: string, now = Date.now()): GateDecision {
     const result = verifyTicket(this.secret, ticket, now);
     if (!result.ok) {
       return result.reason === 'ticket_expired'

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../src/logging/logger.js';
+import { MAX_TICKET_LENGTH } from '../../src/tickets/ticket.js';
 import { RpcFault } from './faults.js';
 import { ParamReader } from './params.js';
 import type { RoomOps } from './room-ops.js';
@@ -19,7 +20,6 @@ interface MethodSpec {
 
 const MAX_PASSPHRASE = 256;
 const MAX_TOPIC = 200;
-const MAX_TICKET = 1024;
 const MAX_TTL_SECONDS = 366 * 24 * 3600;
 const MAX_MULTICALL = 100;
 
@@ -57,7 +57,7 @@ export function roomMethods(ops: RoomOps): Map<string, MethodSpec> {
           const struct = p.struct(2, 'passphrase or {passphrase, ticket}');
           proof = {
             passphrase: p.member(2, 'proof', struct, 'passphrase', 'string', MAX_PASSPHRASE),
-            ticket: p.member(2, 'proof', struct, 'ticket', 'string', MAX_TICKET),
+            ticket: p.member(2, 'proof', struct, 'ticket', 'string', MAX_TICKET_LENGTH),
           };
         }
       }
@@ -76,28 +76,28 @@ export function roomMethods(ops: RoomOps): Map<string, MethodSpec> {
     help: 'Describes one room. Member names of a private room are shown only with a valid ticket for it.',
     minParams: 1,
     maxParams: 2,
-    run: (p) => ops.roomInfo(p.name(0, 'name'), p.has(1) ? p.string(1, 'ticket', MAX_TICKET) : undefined),
+    run: (p) => ops.roomInfo(p.name(0, 'name'), p.has(1) ? p.string(1, 'ticket', MAX_TICKET_LENGTH) : undefined),
   });
   add('leave_room', {
     signature: 'leave_room(name, ticket)',
     help: 'Removes the ticket holder from the room; the name becomes free.',
     minParams: 2,
     maxParams: 2,
-    run: (p) => ops.leaveRoom(p.name(0, 'name'), p.string(1, 'ticket', MAX_TICKET)),
+    run: (p) => ops.leaveRoom(p.name(0, 'name'), p.string(1, 'ticket', MAX_TICKET_LENGTH)),
   });
   add('delete_room', {
     signature: 'delete_room(name, owner_key)',
     help: 'Deletes the room; everyone in it is removed from the hub.',
     minParams: 2,
     maxParams: 2,
-    run: (p) => ops.deleteRoom(p.name(0, 'name'), p.string(1, 'owner_key', MAX_TICKET)),
+    run: (p) => ops.deleteRoom(p.name(0, 'name'), p.string(1, 'owner_key', MAX_TICKET_LENGTH)),
   });
   add('kick', {
     signature: 'kick(name, owner_key, user)',
     help: "Removes user from the room for good: the user's tickets for it stop working, here and at the hub.",
     minParams: 3,
     maxParams: 3,
-    run: (p) => ops.kick(p.name(0, 'name'), p.string(1, 'owner_key', MAX_TICKET), p.name(2, 'user')),
+    run: (p) => ops.kick(p.name(0, 'name'), p.string(1, 'owner_key', MAX_TICKET_LENGTH), p.name(2, 'user')),
   });
   add('system.ping', {
     signature: 'system.ping()',

@@ -4,13 +4,12 @@ import type { EventOf, ThiscordEvent } from './types.js';
  * Topics are `/`-separated so that ZeroMQ's prefix filter selects a family (`room/`), one subject
  * (`room/general`) or everything (the empty prefix).
  */
-export const TOPIC_FAMILIES = ['system', 'user', 'room'] as const;
-export type TopicFamily = (typeof TOPIC_FAMILIES)[number];
+type TopicFamily = 'system' | 'user' | 'room';
 export type Topic = `${TopicFamily}/${string}`;
 
 export const systemTopic = (subject: string): Topic => `system/${subject}`;
-export const userTopic = (user: string): Topic => `user/${user}`;
-export const roomTopic = (room: string): Topic => `room/${room}`;
+const userTopic = (user: string): Topic => `user/${user}`;
+const roomTopic = (room: string): Topic => `room/${room}`;
 
 /** The broker's end-to-end health check: whatever is PUSHed here must come back out of PUB. */
 export const HEALTH_TOPIC_PREFIX = 'system/health/';

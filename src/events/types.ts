@@ -99,7 +99,3 @@ export type ThiscordEvent = { [T in EventType]: EventOf<T> }[EventType];
 export function makeEvent<T extends EventType>(type: T, source: EventSource, fields: EventFields[T], now = new Date()): EventOf<T> {
   return { type, ts: now.toISOString(), source, ...fields } as EventOf<T>;
 }
-
-export function isEventType(value: unknown): value is EventType {
-  return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
-}

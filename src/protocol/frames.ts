@@ -55,9 +55,6 @@ export type HubFrame =
   | { type: 'error'; code: ErrorCode; message: string; ref?: FrameId }
   | { type: 'bye'; reason: string };
 
-export type ClientFrameType = ClientFrame['type'];
-export type HubFrameType = HubFrame['type'];
-
 export function encodeFrame(frame: ClientFrame | HubFrame): string {
   return `${JSON.stringify(frame)}\n`;
 }

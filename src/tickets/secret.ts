@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const SECRET_FILE = 'ticket-secret';
+const SECRET_FILE = 'ticket-secret';
 const SECRET_BYTES = 32;
 
 /**

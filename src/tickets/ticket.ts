@@ -17,7 +17,6 @@ export interface TicketClaims {
   exp: number;
 }
 
-export const DEFAULT_TICKET_TTL_MS = 12 * 60 * 60 * 1000;
 /** Far above any real ticket; stops a hostile client from making us hash megabytes. */
 export const MAX_TICKET_LENGTH = 1024;
 

@@ -62,7 +62,8 @@ export class ChatScreen {
     this.print(`${clock(ts)} ${sanitizeForTerminal(room)} ${body}`);
   }
 
-  own(key: string, room: string, text: string): void {
+  /** The user's own message, shown at once and marked pending (…) until the hub acknowledges it. */
+  outgoing(key: string, room: string, text: string): void {
     this.print(`${clock()} ${room} you: ${sanitizeForTerminal(text)} …`, key);
   }
 

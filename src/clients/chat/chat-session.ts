@@ -177,7 +177,7 @@ export class ChatSession {
         if (!this.current) return this.screen.info('you are in no room: /join <room> first');
         const text = command.kind === 'me' ? `${ME_ACTION}${command.action}` : command.text;
         const message = this.hub.say(this.current, text);
-        this.screen.own(message.id, this.current, command.kind === 'me' ? `* ${this.user} ${command.action}` : text);
+        this.screen.outgoing(message.id, this.current, command.kind === 'me' ? `* ${this.user} ${command.action}` : text);
         return;
       }
       case 'join': {
