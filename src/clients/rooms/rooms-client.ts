@@ -30,24 +30,28 @@ export class RoomsUnreachableError extends Error {
 
 /** A typed client for the room service (docs/rooms-rpc.md), over the xmlrpc package's client. */
 export class RoomsClient {
-  private readonly client: xmlrpc.Client;
   private readonly where: string;
   private readonly timeoutMs: number;
 
-  constructor(options: { host: string; port: number; timeoutMs?: number }) {
+  constructor(private readonly options: { host: string; port: number; timeoutMs?: number }) {
     this.where = `${options.host}:${options.port}`;
-    this.client = xmlrpc.createClient({ host: options.host, port: options.port, path: '/RPC2' });
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
   call<T>(method: string, params: unknown[]): Promise<T> {
+    // The xmlrpc package hands its options to http.request, whose `signal` ends the request: a call
+    // that times out must not leave its socket open (an unanswered request would hold it forever).
+    const abort = new AbortController();
+    const transport = { host: this.options.host, port: this.options.port, path: '/RPC2', signal: abort.signal };
+    const client = xmlrpc.createClient(transport);
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new RoomsUnreachableError(`the room service at ${this.where} did not answer ${method} within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-      this.client.methodCall(method, params, (failure: object | null, value: unknown) => {
+      const timer = setTimeout(() => {
+        abort.abort();
+        reject(new RoomsUnreachableError(`the room service at ${this.where} did not answer ${method} within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      client.methodCall(method, params, (failure: object | null, value: unknown) => {
         clearTimeout(timer);
+        if (abort.signal.aborted) return;
         const error = failure as (Error & { code?: string | number; faultCode?: number; faultString?: string }) | null;
         if (!error) return resolve(value as T);
         if (typeof error.faultCode === 'number') return reject(new RoomsFault(error.faultCode, error.faultString ?? error.message));
