@@ -1,11 +1,23 @@
-/** One measured figure with its target, as every benchmark reports it. */
-export interface BenchFigure {
-  figure: string;
-  value: number;
-  unit: string;
-  target: string;
-  pass: boolean;
-}
+/**
+ * One row of the benchmark table. A `target` row is a figure with a criterion it must meet, and is
+ * counted in the summary (once: a criterion is never written as two rows); a `report` row is a
+ * figure shown for context (a reference, a latency spread, what this machine's disk allows) and
+ * is never counted, never "passes". Every area (and any area added later) returns these rows.
+ */
+export type BenchRow =
+  | { kind: 'target'; figure: string; value: number; unit: string; target: string; pass: boolean }
+  | { kind: 'report'; figure: string; value: number; unit: string; note: string };
+
+export const target = (figure: string, value: number, unit: string, criterion: string, pass: boolean): BenchRow => ({
+  kind: 'target',
+  figure,
+  value,
+  unit,
+  target: criterion,
+  pass,
+});
+
+export const report = (figure: string, value: number, unit: string, note = ''): BenchRow => ({ kind: 'report', figure, value, unit, note });
 
 export function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -27,17 +39,41 @@ function formatValue(value: number): string {
   return Number(value.toPrecision(3)).toString();
 }
 
-/** A plain-text table (also valid Markdown): figure, value, target, pass/fail. */
-export function formatTable(rows: BenchFigure[]): string {
-  const cells = rows.map((row) => [row.figure, `${formatValue(row.value)} ${row.unit}`.trim(), row.target, row.pass ? 'pass' : 'FAIL']);
+/** A plain-text table (also valid Markdown): figure, value, target, result (pass, FAIL or report). */
+export function formatTable(rows: BenchRow[]): string {
+  const cells = rows.map((row) => [
+    row.figure,
+    `${formatValue(row.value)} ${row.unit}`.trim(),
+    row.kind === 'target' ? row.target : row.note,
+    row.kind === 'target' ? (row.pass ? 'pass' : 'FAIL') : 'report',
+  ]);
   const header = ['figure', 'value', 'target', 'result'];
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i]!.length)));
   const line = (cols: string[]): string => `| ${cols.map((col, i) => col.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.map(line)].join('\n');
 }
 
-/** Runs one area's benchmark when its file is executed directly, printing its table. */
-export async function runStandalone(title: string, run: () => Promise<BenchFigure[]>): Promise<void> {
+/** Targets met and counted; report rows are left out. */
+export function summarize(rows: BenchRow[]): { met: number; targets: number; failed: string[]; text: string } {
+  const targets = rows.filter((row) => row.kind === 'target');
+  const failed = targets.filter((row) => !row.pass).map((row) => row.figure);
+  const met = targets.length - failed.length;
+  const reports = rows.length - targets.length;
+  return {
+    met,
+    targets: targets.length,
+    failed,
+    text: `${met} of ${targets.length} targets met (${reports} report rows not counted)${failed.length ? `; failed: ${failed.join('; ')}` : ''}`,
+  };
+}
+
+/**
+ * Runs one area's benchmark when its file is executed directly: prints its table and exits
+ * non-zero when a target fails, as `npm run bench` does.
+ */
+export async function runStandalone(title: string, run: () => Promise<BenchRow[]>): Promise<never> {
   const rows = await run();
-  process.stdout.write(`\n${title}\n${formatTable(rows)}\n`);
+  const summary = summarize(rows);
+  process.stdout.write(`\n${title}\n${formatTable(rows)}\n\n${summary.text}\n`);
+  process.exit(summary.failed.length > 0 ? 1 : 0);
 }

@@ -2,42 +2,61 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BenchFigure, formatTable } from './report.js';
+import { parseArgs } from 'node:util';
+import { type BenchRow, formatTable, summarize } from './report.js';
 
 /**
- * `npm run bench [-- --only broker,hub] [-- --write]`: every benchmark in sequence (they would
- * disturb each other's figures if run together), then one table of figure, value, target and
- * pass/fail; `--write` also saves it as bench/results.md.
+ * `npm run bench [-- --only broker,hub] [-- --write]`: every area in sequence (they would disturb
+ * each other's figures if run together), then one table of figure, value, target and result, and
+ * a summary counting each target once. Exits 1 when a target is missed, 2 on a usage error.
+ * An area is a folder here whose index.ts exports `run(): Promise<BenchRow[]>`, listed in AREAS.
  */
 const AREAS = ['broker', 'rooms', 'supervisor', 'hub'] as const;
 
-const args = process.argv.slice(2);
-const onlyArg = args.find((arg) => arg.startsWith('--only'));
-const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : (args[args.indexOf(onlyArg) + 1] ?? '')).split(',') : [...AREAS];
-const unknown = only.filter((area) => !(AREAS as readonly string[]).includes(area));
-if (unknown.length > 0) {
-  process.stderr.write(`bench: unknown area ${unknown.join(', ')}; choose from ${AREAS.join(', ')}\n`);
+const USAGE = `usage: npm run bench [-- --only ${AREAS.join(',')}] [-- --write]
+  --only AREAS   comma-separated areas to run (default: all)
+  --write        also save the table as bench/results.md
+  --help         this text`;
+
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-const rows: BenchFigure[] = [];
+let flags: { only?: string | undefined; write?: boolean | undefined; help?: boolean | undefined };
+try {
+  flags = parseArgs({
+    options: { only: { type: 'string' }, write: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  }).values;
+} catch (error) {
+  usageError((error as Error).message);
+}
+if (flags.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const only = flags.only === undefined ? [...AREAS] : flags.only.split(',').filter(Boolean);
+const unknown = only.filter((area) => !(AREAS as readonly string[]).includes(area));
+if (unknown.length > 0 || only.length === 0) usageError(`unknown area ${unknown.join(', ') || '(none)'}; choose from ${AREAS.join(', ')}`);
+
+const rows: BenchRow[] = [];
 for (const area of AREAS.filter((a) => only.includes(a))) {
   process.stderr.write(`bench: ${area}…\n`);
   const started = Date.now();
-  const module = (await import(`./${area}/index.js`)) as { run(): Promise<BenchFigure[]> };
+  const module = (await import(`./${area}/index.js`)) as { run(): Promise<BenchRow[]> };
   const figures = await module.run();
   rows.push(...figures.map((row) => ({ ...row, figure: `${area}: ${row.figure}` })));
   process.stderr.write(`bench: ${area} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
 const table = formatTable(rows);
-const failed = rows.filter((row) => !row.pass).length;
-const summary = `${rows.length - failed} of ${rows.length} figures meet their targets`;
-process.stdout.write(`\n${table}\n\n${summary}\n`);
-if (args.includes('--write')) {
+const summary = summarize(rows);
+process.stdout.write(`\n${table}\n\n${summary.text}\n`);
+if (flags.write) {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../bench/results.md');
-  writeFileSync(file, `# Benchmark results\n\n${new Date().toISOString()} on ${machine}.\n\n${table}\n\n${summary}.\n`);
+  writeFileSync(file, `# Benchmark results\n\n${new Date().toISOString()} on ${machine}.\n\n${table}\n\n${summary.text}.\n`);
   process.stdout.write(`written to bench/results.md\n`);
 }
-process.exit(0);
+process.exit(summary.failed.length > 0 ? 1 : 0);

@@ -3,11 +3,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commonConfigToEnv } from '../../src/config/options.js';
 import { encodeFrame } from '../../src/protocol/frames.js';
 import { signTicket } from '../../src/tickets/ticket.js';
+import { loopbackStackConfig } from '../../support/stack-config.js';
 import { startUntil, stop } from '../children.js';
-import { freePorts } from '../ports.js';
-import { type BenchFigure, median, percentile, runStandalone } from '../report.js';
+import { type BenchRow, median, percentile, report, runStandalone, target } from '../report.js';
 
 /**
  * The hub under load, measured from a driver that parses deliveries cheaply (it counts message
@@ -151,8 +152,9 @@ async function idle(port: number, pid: number): Promise<number> {
 }
 
 async function startHub(): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
-  const [port, pull] = (await freePorts(2)) as [number, number];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-hub-'));
+  // No broker runs: the hub's events go nowhere, as its publisher never blocks on a missing broker.
+  const config = await loopbackStackConfig(dataDir);
   // Flood control and the per-client output limit are raised: this measures relaying, not limits.
   const hub = await startUntil(
     process.execPath,
@@ -167,18 +169,11 @@ async function startHub(): Promise<{ port: number; pid: number; stop: () => Prom
       '--history',
       '0',
     ],
-    {
-      THISCORD_HUB_PORT: String(port),
-      THISCORD_SECRET: SECRET,
-      THISCORD_DATA_DIR: dataDir,
-      THISCORD_BROKER_PULL_PORT: String(pull),
-      THISCORD_BROKER_PUB_PORT: String(pull),
-      THISCORD_LOG_FORMAT: 'json',
-    },
+    { ...commonConfigToEnv(config), THISCORD_SECRET: SECRET },
     (line) => line.includes('"ready":true'),
   );
   return {
-    port,
+    port: config.hubPort,
     pid: hub.pid!,
     stop: async () => {
       await stop(hub);
@@ -187,7 +182,7 @@ async function startHub(): Promise<{ port: number; pid: number; stop: () => Prom
   };
 }
 
-export async function run(): Promise<BenchFigure[]> {
+export async function run(): Promise<BenchRow[]> {
   const hub = await startHub();
   try {
     const fan = [await fanOut(hub.port), await fanOut(hub.port), await fanOut(hub.port)];
@@ -202,37 +197,26 @@ export async function run(): Promise<BenchFigure[]> {
       await fresh.stop();
     }
     return [
-      {
-        figure: `fan-out ${MEMBERS} members × ${PER_MEMBER} messages, median of 3`,
-        value: rate,
-        unit: 'deliveries/s',
-        target: '>= 1,600,000',
-        pass: rate >= 1_600_000,
-      },
-      { figure: 'fan-out latency p50 (send → receipt)', value: median(fan.map((f) => f.p50)), unit: 'ms', target: 'report', pass: true },
-      { figure: 'fan-out latency p99', value: median(fan.map((f) => f.p99)), unit: 'ms', target: 'report', pass: true },
-      { figure: 'fan-out deliveries lost (worst of 3)', value: lost, unit: 'deliveries', target: '0', pass: lost === 0 },
-      {
-        figure: `steady ${STEADY_RATE} msg/s into ${MEMBERS} members: p50`,
-        value: steadyRun.p50,
-        unit: 'ms',
-        target: 'report',
-        pass: true,
-      },
-      {
-        figure: `steady ${STEADY_RATE} msg/s into ${MEMBERS} members: p99`,
-        value: steadyRun.p99,
-        unit: 'ms',
-        target: '< 10 ms',
-        pass: steadyRun.p99 < 10 && steadyRun.lost === 0,
-      },
-      {
-        figure: `memory per idle connection (${IDLE_CONNECTIONS} connections, hub RSS)`,
-        value: perConnection / 1024,
-        unit: 'KiB',
-        target: '< 20 KiB',
-        pass: perConnection < 20 * 1024,
-      },
+      target(`fan-out ${MEMBERS} members × ${PER_MEMBER} messages, median of 3`, rate, 'deliveries/s', '>= 1,600,000', rate >= 1_600_000),
+      report('fan-out latency p50 (send → receipt)', median(fan.map((f) => f.p50)), 'ms'),
+      report('fan-out latency p99', median(fan.map((f) => f.p99)), 'ms'),
+      target('fan-out deliveries lost (worst of 3)', lost, 'deliveries', '0', lost === 0),
+      report(`steady ${STEADY_RATE} msg/s into ${MEMBERS} members: p50`, steadyRun.p50, 'ms'),
+      target(`steady ${STEADY_RATE} msg/s into ${MEMBERS} members: p99`, steadyRun.p99, 'ms', '< 10 ms', steadyRun.p99 < 10),
+      target(
+        `steady ${STEADY_RATE} msg/s into ${MEMBERS} members: deliveries lost`,
+        steadyRun.lost,
+        'deliveries',
+        '0',
+        steadyRun.lost === 0,
+      ),
+      target(
+        `memory per idle connection (${IDLE_CONNECTIONS} connections, hub RSS)`,
+        perConnection / 1024,
+        'KiB',
+        '< 20 KiB',
+        perConnection < 20 * 1024,
+      ),
     ];
   } finally {
     await hub.stop();
@@ -241,5 +225,4 @@ export async function run(): Promise<BenchFigure[]> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await runStandalone('Chat hub', run);
-  process.exit(0);
 }

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commonConfigToEnv } from '../../src/config/options.js';
 import { HubProbe } from '../../src/supervisor/probes/hub-probe.js';
+import { loopbackStackConfig } from '../../support/stack-config.js';
 import { stop } from '../children.js';
-import { freePorts } from '../ports.js';
-import { type BenchFigure, median, runStandalone } from '../report.js';
+import { type BenchRow, median, runStandalone, target } from '../report.js';
 
 /**
  * Median of 10: from starting `thiscord up` to its supervisor.up record (every service healthy),
@@ -25,19 +26,11 @@ interface Up {
 }
 
 async function up(args: string[] = []): Promise<{ up: Up; ms: number }> {
-  const [hubPort, roomsPort, pull, pub] = (await freePorts(4)) as [number, number, number, number];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-sup-'));
+  const config = await loopbackStackConfig(dataDir);
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, 'up', ...args], {
-    env: {
-      ...process.env,
-      THISCORD_HUB_PORT: String(hubPort),
-      THISCORD_ROOMS_PORT: String(roomsPort),
-      THISCORD_BROKER_PULL_PORT: String(pull),
-      THISCORD_BROKER_PUB_PORT: String(pub),
-      THISCORD_DATA_DIR: dataDir,
-      THISCORD_LOG_FORMAT: 'json',
-    },
+    env: { ...process.env, ...commonConfigToEnv(config) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let hubPid: number | undefined;
@@ -56,7 +49,7 @@ async function up(args: string[] = []): Promise<{ up: Up; ms: number }> {
       }
     });
   });
-  return { up: { child, hubPid: () => hubPid, hubPort, dataDir }, ms };
+  return { up: { child, hubPid: () => hubPid, hubPort: config.hubPort, dataDir }, ms };
 }
 
 async function down(stack: Up): Promise<void> {
@@ -64,7 +57,7 @@ async function down(stack: Up): Promise<void> {
   rmSync(stack.dataDir, { recursive: true, force: true });
 }
 
-export async function run(): Promise<BenchFigure[]> {
+export async function run(): Promise<BenchRow[]> {
   const starts: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = await up();
@@ -99,18 +92,11 @@ export async function run(): Promise<BenchFigure[]> {
   const start = median(starts);
   const recovery = median(recoveries);
   return [
-    { figure: `cold start to all healthy, median of ${RUNS}`, value: start, unit: 'ms', target: '< 1000 ms', pass: start < 1000 },
-    {
-      figure: `hub recovery after kill -9 (answers ping), median of ${RUNS}`,
-      value: recovery,
-      unit: 'ms',
-      target: '< 300 ms',
-      pass: recovery < 300,
-    },
+    target(`cold start to all healthy, median of ${RUNS}`, start, 'ms', '< 1000 ms', start < 1000),
+    target(`hub recovery after kill -9 (answers ping), median of ${RUNS}`, recovery, 'ms', '< 300 ms', recovery < 300),
   ];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await runStandalone('Supervisor', run);
-  process.exit(0);
 }

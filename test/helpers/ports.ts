@@ -1,4 +1,4 @@
-import { freePorts } from '../../bench/ports.js';
+import { freePorts } from '../../support/ports.js';
 
 export { freePorts };
 

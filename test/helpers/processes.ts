@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll } from 'vitest';
-import { freePorts } from './ports.js';
+import { commonConfigToEnv, type LogLevel } from '../../src/config/options.js';
+import { loopbackStackConfig } from '../../support/stack-config.js';
 import { waitFor } from './wait.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -131,26 +132,16 @@ export interface StackEnv {
   cleanup(): void;
 }
 
-export async function makeStackEnv(): Promise<StackEnv> {
-  const [hubPort, roomsPort, brokerPullPort, brokerPubPort] = (await freePorts(4)) as [number, number, number, number];
+export async function makeStackEnv(options: { logLevel?: LogLevel } = {}): Promise<StackEnv> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-test-'));
-  const env = {
-    THISCORD_HOST: '127.0.0.1',
-    THISCORD_HUB_PORT: String(hubPort),
-    THISCORD_ROOMS_PORT: String(roomsPort),
-    THISCORD_BROKER_PULL_PORT: String(brokerPullPort),
-    THISCORD_BROKER_PUB_PORT: String(brokerPubPort),
-    THISCORD_DATA_DIR: dataDir,
-    THISCORD_LOG_FORMAT: 'json',
-    THISCORD_LOG_LEVEL: 'info',
-  };
+  const config = await loopbackStackConfig(dataDir, options.logLevel);
   return {
-    hubPort,
-    roomsPort,
-    brokerPullPort,
-    brokerPubPort,
+    hubPort: config.hubPort,
+    roomsPort: config.roomsPort,
+    brokerPullPort: config.brokerPullPort,
+    brokerPubPort: config.brokerPubPort,
     dataDir,
-    env,
+    env: commonConfigToEnv(config),
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }
