@@ -22,6 +22,8 @@ const TRANSITIONS: Record<ConnectionState, readonly ConnectionState[]> = {
 export interface ConnectionHandler {
   onFrame(connection: Connection, frame: ClientFrame): void;
   onClosed(connection: Connection): void;
+  /** An error frame was sent: the frame it answers was refused. */
+  onRefused(connection: Connection, code: ErrorCode): void;
 }
 
 let nextId = 1;
@@ -33,6 +35,8 @@ export class Connection implements Member {
   /** nameKey(room) → room name, for the rooms this connection is in. */
   readonly rooms = new Map<string, string>();
   private state: ConnectionState = 'awaiting_hello';
+  /** Why it ended: the reason its bye gave, or `disconnected` when the peer went first. */
+  closeReason = '';
   private readonly splitter: LineSplitter;
   private readonly bucket: TokenBucket;
   private outbox: Buffer[] = [];
@@ -83,6 +87,7 @@ export class Connection implements Member {
   }
 
   error(code: ErrorCode, message: string, ref?: FrameId): void {
+    this.handler.onRefused(this, code);
     this.send(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref });
   }
 
@@ -114,6 +119,7 @@ export class Connection implements Member {
    */
   close(reason: string): void {
     if (this.state === 'closing' || this.state === 'closed') return;
+    this.closeReason = reason;
     const pending = this.outbox;
     this.outbox = [];
     this.outboxBytes = 0;
@@ -127,6 +133,7 @@ export class Connection implements Member {
 
   destroy(): void {
     if (this.state === 'closed') return;
+    this.closeReason ||= 'disconnected';
     this.transition('closed');
     this.socket.destroy();
     this.handler.onClosed(this);

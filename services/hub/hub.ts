@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { EventPublisher } from '../../src/events/publisher.js';
 import { makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
-import { type ClientFrame, encodeFrame } from '../../src/protocol/frames.js';
+import { type ClientFrame, type ErrorCode, encodeFrame } from '../../src/protocol/frames.js';
 import { nameKey } from '../../src/protocol/names.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import type { HubLimits } from './limits.js';
@@ -142,7 +142,15 @@ export class Hub implements ConnectionHandler {
         connections: mine?.size ?? 0,
       }),
     );
-    this.logger.info({ user: connection.user, rooms: rooms.length, duration_ms: Date.now() - connection.openedAt }, 'user logged out');
+    this.logger.info(
+      { user: connection.user, rooms: rooms.length, duration_ms: Date.now() - connection.openedAt, reason: connection.closeReason },
+      'user logged out',
+    );
+  }
+
+  onRefused(connection: Connection, code: ErrorCode): void {
+    // Names and codes only: the refused frame may carry chat text.
+    this.logger.debug({ user: connection.user || undefined, code }, 'frame refused');
   }
 
   private accept(socket: net.Socket): void {

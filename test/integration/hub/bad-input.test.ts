@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawHubClient } from '../../helpers/hub-client.js';
 import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
 import { TEST_SECRET, ticket } from '../../helpers/tickets.js';
-import { waitFor } from '../../helpers/wait.js';
 
 let stack: StackEnv;
 let hub: TestProcess;
@@ -19,6 +19,22 @@ beforeAll(async () => {
 });
 
 afterAll(() => stack.cleanup());
+
+/**
+ * Bytes the kernel holds for one loopback TCP socket, from /proc/net/tcp: `tx` written by the
+ * process and not yet acknowledged by the peer, `rx` received and not yet read.
+ */
+function tcpQueue(localPort: number, remotePort: number): { tx: number; rx: number } {
+  const hexPort = (port: number): string => port.toString(16).toUpperCase().padStart(4, '0');
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const [, local, remote, , queues] = line.trim().split(/\s+/);
+    if (local?.endsWith(`:${hexPort(localPort)}`) && remote?.endsWith(`:${hexPort(remotePort)}`)) {
+      const [tx, rx] = queues!.split(':').map((hex) => Number.parseInt(hex, 16)) as [number, number];
+      return { tx, rx };
+    }
+  }
+  throw new Error(`no TCP socket ${localPort} → ${remotePort} in /proc/net/tcp`);
+}
 
 /** A member who watches the room while others misbehave: it must see every message, in order. */
 async function watcher(room: string): Promise<{ sender: RawHubClient; reader: RawHubClient; check(count: number): Promise<void> }> {
@@ -64,18 +80,33 @@ describe('hub under bad input', () => {
     client.close();
   });
 
-  it('rate-limits a flooding connection without delivering the excess', async () => {
-    const flooder = await RawHubClient.hello(stack.hubPort, ticket('flooder', 'flood-room'));
-    const reader = await RawHubClient.hello(stack.hubPort, ticket('reader', 'flood-room'));
-    for (let i = 0; i < 20; i++) flooder.send({ type: 'say', room: 'flood-room', text: `flood ${i}`, id: i });
-    await flooder.waitFor('20 answers', () => flooder.of('ack').length + flooder.of('error').length === 20);
-    const delivered = flooder.of('ack').length;
-    expect(delivered).toBeGreaterThanOrEqual(5);
-    expect(delivered).toBeLessThan(10);
-    expect(flooder.of('error').every((e) => e.code === 'rate_limited')).toBe(true);
-    await reader.waitFor('the delivered ones', () => reader.of('message').length === delivered);
-    flooder.close();
-    reader.close();
+  it('rate-limits a flooding connection: a room sees exactly the acknowledged messages, never a refused one', async () => {
+    const room = 'flood-room';
+    const flooder = await RawHubClient.hello(stack.hubPort, ticket('flooder', room));
+    const reader = await RawHubClient.hello(stack.hubPort, ticket('reader', room));
+    const other = await RawHubClient.hello(stack.hubPort, ticket('other', room));
+    const answered = (): number => flooder.of('ack').length + flooder.of('error').length;
+    for (let i = 0; i < 20; i++) flooder.send({ type: 'say', room, text: `flood ${i}`, id: i });
+    await flooder.waitFor('20 answers', () => answered() === 20);
+    expect(flooder.of('ack').length).toBeGreaterThanOrEqual(5);
+    expect(flooder.of('ack').length).toBeLessThan(10);
+    expect(flooder.of('error').map((e) => e.code)).toEqual(Array(flooder.of('error').length).fill('rate_limited'));
+    // Then the flooder keeps going, one message per answer, until five more got through: the bucket
+    // refills at 5 a second, so this spans most of a second in which a refused message that was
+    // only held back (not dropped) would reach the room.
+    for (let id = 20; flooder.of('ack').filter((a) => (a.id as number) >= 20).length < 5; id++) {
+      if (id > 200) throw new Error('the rate limit never let the flooder through again');
+      flooder.send({ type: 'say', room, text: `flood ${id}`, id });
+      await flooder.waitFor(`answer to ${id}`, () => answered() === id + 1);
+      if (flooder.of('error').at(-1)?.ref === id) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // A marker from another member: the hub relays in order, so once the reader has it, it has
+    // everything the hub relayed before.
+    other.send({ type: 'say', room, text: 'marker', id: 'marker' });
+    await reader.waitFor('the marker', (f) => f.type === 'message' && f.text === 'marker');
+    const acknowledged = flooder.of('ack').map((a) => `flood ${a.id}`);
+    expect(reader.of('message').map((m) => m.text)).toEqual([...acknowledged, 'marker']);
+    for (const client of [flooder, reader, other]) client.close();
   });
 
   it('drops a connection whose line is too long, after saying why', async () => {
@@ -110,29 +141,59 @@ describe('hub under bad input', () => {
     for (const client of [...noise, badUtf8, thousand, room.sender, room.reader]) client.close();
   });
 
-  it('drops a client that never reads (slow consumer) while the rest of the room gets everything', async () => {
-    // Loopback socket buffers absorb megabytes before the hub's own queue grows, so this sends plenty.
+  it('drops a client that never reads as slow_consumer, never holding more than --max-output-bytes for it, while the room gets everything', async () => {
     const own = await makeStackEnv();
-    const busy = await startService('hub', own, ['--rate', '100000', '--burst', '100000'], { THISCORD_SECRET: TEST_SECRET });
+    const maxOutput = 256 * 1024;
+    // --grace 0: a dropped connection is closed (and its logout logged) at once, not a second later.
+    const busy = await startService(
+      'hub',
+      own,
+      ['--rate', '100000', '--burst', '100000', '--max-output-bytes', String(maxOutput), '--grace', '0'],
+      { THISCORD_SECRET: TEST_SECRET },
+    );
     const room = 'slow-room';
     const sink = await RawHubClient.hello(own.hubPort, ticket('never-reads', room));
     sink.socket.pause();
     const reader = await RawHubClient.hello(own.hubPort, ticket('fast-reader', room));
     const talker = await RawHubClient.hello(own.hubPort, ticket('talker', room));
     const text = 'y'.repeat(3900);
-    const total = 6000;
+    const batch = 50;
+    const loggedOut = () => busy.lines.find((line) => line.user === 'never-reads' && line.msg === 'user logged out');
+    // Until it is dropped, the sink is sent exactly what the reader gets. What of that is neither in
+    // the kernel (the hub's end's send queue, the sink's receive queue) nor read into the sink's
+    // stream buffer is held by the hub, in its memory: measured after every batch.
+    const held: number[] = [];
+    // The last two figures may count what was no longer sent to the sink (dropped in that batch, or
+    // logged a batch late); every earlier one stays within the limit plus what one read from the
+    // talker (at most 64 KiB) fans out before the check.
+    const heldBound = maxOutput + 64 * 1024;
+    const checkKept = (): void => {
+      const kept = held.slice(0, -2);
+      expect(Math.max(0, ...kept), `held for the sink, batch by batch: ${kept.join(' ')}`).toBeLessThanOrEqual(heldBound);
+    };
+    let kernelMost = 0;
+    let sent = 0;
     // In batches the reader keeps up with, so only the client that never reads falls behind.
-    for (let sent = 0; sent < total; sent += 100) {
-      for (let i = sent; i < sent + 100; i++) talker.send({ type: 'say', room, text, id: i });
-      await reader.waitFor(`${sent + 100} messages`, () => reader.of('message').length >= sent + 100, 10_000);
+    while (!loggedOut()) {
+      if (held.length === 200) throw new Error(`the sink was not dropped after ${sent} messages`);
+      for (let i = 0; i < batch; i++) talker.send({ type: 'say', room, text, id: sent++ });
+      await reader.waitFor(`${sent} messages`, () => reader.of('message').length >= sent, 10_000);
+      const relayed = reader.of('message').reduce((bytes, frame) => bytes + Buffer.byteLength(JSON.stringify(frame)) + 1, 0);
+      const kernel = tcpQueue(own.hubPort, sink.socket.localPort!).tx + tcpQueue(sink.socket.localPort!, own.hubPort).rx;
+      kernelMost = Math.max(kernelMost, kernel + sink.socket.readableLength);
+      held.push(relayed - kernel - sink.socket.readableLength);
+      checkKept();
     }
-    await waitFor(
-      'the slow consumer to be dropped',
-      () => busy.lines.some((line) => line.user === 'never-reads' && line.msg === 'user logged out'),
-      { timeoutMs: 20_000 },
-    );
-    await reader.waitFor(`all ${total} messages`, () => reader.of('message').length === total, 20_000);
-    expect(reader.of('message').map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(loggedOut()).toMatchObject({ user: 'never-reads', reason: 'slow_consumer' });
+    // Dropped as soon as the kernel's buffers and the limit are full, within a batch or two.
+    const batchBytes = batch * (text.length + 100);
+    expect(held.length).toBeLessThanOrEqual(Math.ceil((kernelMost + maxOutput) / batchBytes) + 2);
+    // A few more batches: the others carry on.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < batch; i++) talker.send({ type: 'say', room, text, id: sent++ });
+      await reader.waitFor(`${sent} messages`, () => reader.of('message').length >= sent, 10_000);
+    }
+    expect(reader.of('message').map((m) => m.seq)).toEqual(Array.from({ length: sent }, (_, i) => i + 1));
     talker.close();
     reader.close();
     sink.close();
