@@ -1,41 +1,65 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { CLI, makeStackEnv, ROOT, runCli, startProcess } from '../helpers/processes.js';
+import { makeStackEnv, ROOT, runCli, startProcess } from '../helpers/processes.js';
 import { isAlive, RunningStack } from '../helpers/stack.js';
 import { Terminal } from '../helpers/terminal.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
- * The README's quick tour, run command by command exactly as written there (npm scripts and npx
- * are thin aliases of the thiscord CLI), on free ports and a temp data dir.
+ * The README's quick tour, run command by command exactly as written there, on free ports and a
+ * temp data dir. `npm run X -- args` is resolved through package.json's own scripts, and
+ * `npx thiscord` through its bin entry: whatever they name is what runs.
  */
-function walkthroughCommands(): string[][] {
+type Command = { file: string; args: string[] };
+
+const words = (line: string): string[] => [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+
+function resolveCommand(line: string, pkg: { scripts: Record<string, string>; bin: Record<string, string> }): Command {
+  const [tool, ...rest] = words(line);
+  let command: string[];
+  if (tool === 'npm' && rest[0] === 'run') {
+    const script = pkg.scripts[rest[1]!];
+    if (script === undefined) throw new Error(`README runs npm run ${rest[1]}, but package.json has no such script`);
+    const extra = rest.slice(2);
+    command = [...words(script), ...(extra[0] === '--' ? extra.slice(1) : extra)];
+  } else if (tool === 'npx') {
+    const bin = pkg.bin[rest[0]!];
+    if (bin === undefined) throw new Error(`README runs npx ${rest[0]}, but package.json has no such bin`);
+    command = ['node', bin, ...rest.slice(1)];
+  } else {
+    throw new Error(`walkthrough line is neither "npm run" nor "npx": ${line}`);
+  }
+  if (command[0] !== 'node') throw new Error(`expected a node command for "${line}", got: ${command.join(' ')}`);
+  return { file: path.resolve(ROOT, command[1]!), args: command.slice(2) };
+}
+
+function walkthroughCommands(): Command[] {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+    bin: Record<string, string>;
+  };
   const block = /<!-- walkthrough -->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1];
   if (!block) throw new Error('README.md has no <!-- walkthrough --> block');
   return block
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'))
-    .map((line) => {
-      const words = [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-      if (words[0] === 'npm' && words[1] === 'run') return [words[2]!, ...words.slice(3).filter((w) => w !== '--')];
-      if (words[0] === 'npx' && words[1] === 'thiscord') return words.slice(2);
-      throw new Error(`walkthrough line is neither "npm run" nor "npx thiscord": ${line}`);
-    });
+    .map((line) => resolveCommand(line, pkg));
 }
 
 describe("the README's walkthrough", () => {
   it('runs as written: up, subscribe, create, two chats talking, Ctrl-C ends everything', async () => {
     const commands = walkthroughCommands();
-    expect(commands.map((c) => c[0])).toEqual(['up', 'subscribe', 'rooms', 'chat', 'chat']);
-    const [upCmd, subscribeCmd, createCmd, aliceCmd, bobCmd] = commands as [string[], string[], string[], string[], string[]];
+    expect(commands).toHaveLength(5);
+    const [upCmd, subscribeCmd, createCmd, aliceCmd, bobCmd] = commands as [Command, Command, Command, Command, Command];
     const stack = await makeStackEnv();
-    const env = { ...stack.env, THISCORD_LOG_FORMAT: 'json' };
+    const env = stack.env;
 
-    const up = await RunningStack.up(stack, upCmd.slice(1));
-    const subscriber = startProcess('subscribe', CLI, [...subscribeCmd, '--json'], env);
+    const up = await RunningStack.start(stack, upCmd.file, upCmd.args);
+    const subscriber = startProcess('subscribe', subscribeCmd.file, [...subscribeCmd.args, '--json'], env);
     // Publish health probes until the subscriber shows one: its subscription is then live.
     await waitFor(
       'the subscriber to be live',
@@ -46,13 +70,13 @@ describe("the README's walkthrough", () => {
       { timeoutMs: 15_000, intervalMs: 0 },
     );
 
-    const created = await runCli(createCmd, env);
+    const created = await execa('node', [createCmd.file, ...createCmd.args], { env, reject: false, timeout: 15_000, cwd: ROOT });
     expect(created.exitCode, created.stderr).toBe(0);
     expect(created.stdout).toContain('Created room study-group (private');
 
-    const alice = await Terminal.open('walk-alice', ['node', CLI, ...aliceCmd], env);
+    const alice = await Terminal.open('walk-alice', ['node', aliceCmd.file, ...aliceCmd.args], env);
     await alice.waitForText('connected as alice');
-    const bob = await Terminal.open('walk-bob', ['node', CLI, ...bobCmd], env);
+    const bob = await Terminal.open('walk-bob', ['node', bobCmd.file, ...bobCmd.args], env);
     await bob.waitForText('connected as bob');
     await alice.type('did everyone read chapter 4?');
     await bob.waitForText('alice: did everyone read chapter 4?');

@@ -24,8 +24,13 @@ export function isAlive(pid: number): boolean {
 export class RunningStack {
   private constructor(readonly proc: TestProcess) {}
 
-  static async up(stack: StackEnv, args: string[] = [], timeoutMs = 20_000): Promise<RunningStack> {
-    const proc = startProcess('up', CLI, ['up', ...args], { ...stack.env, THISCORD_LOG_FORMAT: 'json' });
+  static up(stack: StackEnv, args: string[] = [], timeoutMs = 20_000): Promise<RunningStack> {
+    return RunningStack.start(stack, CLI, ['up', ...args], timeoutMs);
+  }
+
+  /** Runs `node file ...args`, which must be a way of running `thiscord up`. */
+  static async start(stack: StackEnv, file: string, args: string[], timeoutMs = 20_000): Promise<RunningStack> {
+    const proc = startProcess('up', file, args, stack.env);
     await proc.waitForLine('supervisor.up', (line) => line.event === 'supervisor.up', timeoutMs);
     return new RunningStack(proc);
   }
