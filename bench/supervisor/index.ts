@@ -67,7 +67,7 @@ export async function run(): Promise<BenchRow[]> {
   // Ten kills in a row would pass the restart intensity limit (5 in 60 s) and double the backoff each
   // time (it resets after 30 s healthy): both are lifted so that every kill measures a first crash.
   const { up: stack } = await up(['--max-restarts', '100', '--backoff-reset', '250ms']);
-  const probe = new HubProbe('127.0.0.1', stack.hubPort);
+  const probe = new HubProbe({ host: '127.0.0.1', port: stack.hubPort });
   const recoveries: number[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {

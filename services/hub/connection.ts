@@ -2,9 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { type ClientFrame, type ErrorCode, encodeFrame, type FrameId, type HubFrame, parseClientFrame } from '../../src/protocol/frames.js';
 import { LineSplitter } from '../../src/protocol/line-splitter.js';
+import type { Origin } from './connection-quota.js';
 import type { HubLimits } from './limits.js';
 import type { Member } from './room-registry.js';
-import { TokenBucket } from './token-bucket.js';
 
 /**
  * A client connection's lifecycle. Only `awaiting_hello` and `active` read frames; `closing` has
@@ -34,11 +34,11 @@ export class Connection implements Member {
   user = '';
   /** nameKey(room) → room name, for the rooms this connection is in. */
   readonly rooms = new Map<string, string>();
+  readonly address: string;
   private state: ConnectionState = 'awaiting_hello';
   /** Why it ended: the reason its bye gave, or `disconnected` when the peer went first. */
   closeReason = '';
   private readonly splitter: LineSplitter;
-  private readonly bucket: TokenBucket;
   private outbox: Buffer[] = [];
   private outboxBytes = 0;
   /** When the current deadline (hello, idle, or the answer to our ping) runs out; see `checkDeadline`. */
@@ -49,9 +49,12 @@ export class Connection implements Member {
     private readonly socket: Socket,
     private readonly limits: HubLimits,
     private readonly handler: ConnectionHandler,
+    /** Where it came in: TCP from anywhere, or the local socket in the data dir. */
+    readonly origin: Origin = 'tcp',
   ) {
     this.splitter = new LineSplitter(limits.maxFrameBytes);
-    this.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
+    // Read once: Node forgets the peer's address once the socket is destroyed, and quotas need it then.
+    this.address = origin === 'local' ? 'local' : (socket.remoteAddress ?? '?');
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => this.destroy());
@@ -76,10 +79,6 @@ export class Connection implements Member {
     this.user = user;
     this.transition('active');
     this.deadline = Date.now() + this.limits.idleTimeoutMs;
-  }
-
-  takeToken(): boolean {
-    return this.bucket.take();
   }
 
   send(frame: HubFrame): void {

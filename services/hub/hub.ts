@@ -5,9 +5,11 @@ import type { Logger } from '../../src/logging/logger.js';
 import { type ClientFrame, type ErrorCode, encodeFrame } from '../../src/protocol/frames.js';
 import { nameKey } from '../../src/protocol/names.js';
 import { Connection, type ConnectionHandler } from './connection.js';
+import { ConnectionQuota, type Origin } from './connection-quota.js';
 import type { HubLimits } from './limits.js';
 import { type Room, RoomRegistry } from './room-registry.js';
 import type { TicketGate } from './ticket-gate.js';
+import { UserRates } from './user-rates.js';
 
 const SERVER_NAME = 'thiscord-hub/0.1';
 
@@ -18,7 +20,10 @@ const SERVER_NAME = 'thiscord-hub/0.1';
  */
 export class Hub implements ConnectionHandler {
   private readonly server: net.Server;
+  private readonly localServer: net.Server;
   private readonly connections = new Set<Connection>();
+  private readonly quota: ConnectionQuota;
+  private readonly rates: UserRates;
   private readonly rooms: RoomRegistry<Connection>;
   /** nameKey(user) → that user's active connections. */
   private readonly users = new Map<string, Set<Connection>>();
@@ -31,7 +36,14 @@ export class Hub implements ConnectionHandler {
     private readonly logger: Logger,
   ) {
     this.rooms = new RoomRegistry(limits.historySize);
-    this.server = net.createServer((socket) => this.accept(socket));
+    this.quota = new ConnectionQuota({
+      maxConnections: limits.maxConnections,
+      maxPerAddress: limits.maxConnectionsPerAddress,
+      maxPerUser: limits.maxConnectionsPerUser,
+    });
+    this.rates = new UserRates(limits.ratePerSecond, limits.rateBurst, limits.maxConnections);
+    this.server = net.createServer((socket) => this.accept(socket, 'tcp'));
+    this.localServer = net.createServer((socket) => this.accept(socket, 'local'));
     // Deadlines are checked a few times per shortest timeout, at most once a second.
     const every = Math.max(25, Math.min(1000, limits.helloTimeoutMs / 4, limits.idleTimeoutMs / 4, limits.pingTimeoutMs / 4));
     this.sweep = setInterval(() => {
@@ -42,23 +54,27 @@ export class Hub implements ConnectionHandler {
   }
 
   get connectionCount(): number {
-    return this.connections.size;
+    return this.quota.connections;
   }
 
   listen(host: string, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host, port, backlog: 4096 }, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    return listenOn(this.server, { host, port, backlog: 4096 });
+  }
+
+  /**
+   * The local socket, for probes and gateways on this machine: its connections have their own
+   * total and never compete with clients for the TCP quotas, so a full hub still answers its
+   * supervisor. Its directory (mode 0700) keeps other local users out.
+   */
+  listenLocal(socketPath: string): Promise<void> {
+    return listenOn(this.localServer, { path: socketPath, backlog: 512 });
   }
 
   /** Says `bye server_shutdown` to everyone and waits (up to the grace period) for them to go. */
   async stop(): Promise<void> {
     clearInterval(this.sweep);
     this.server.close();
+    this.localServer.close();
     for (const connection of this.connections) {
       connection.error('server_shutdown', 'the hub is shutting down; your client will reconnect when it is back');
       connection.close('server_shutdown');
@@ -124,8 +140,10 @@ export class Hub implements ConnectionHandler {
   }
 
   onClosed(connection: Connection): void {
-    this.connections.delete(connection);
+    if (!this.connections.delete(connection)) return;
+    this.quota.close(connection.origin, connection.address);
     if (!connection.user) return;
+    this.quota.leaveUser(nameKey(connection.user));
     const rooms = [...connection.rooms.values()];
     for (const name of rooms) {
       const room = this.rooms.get(name);
@@ -153,26 +171,30 @@ export class Hub implements ConnectionHandler {
     this.logger.debug({ user: connection.user || undefined, code }, 'frame refused');
   }
 
-  private accept(socket: net.Socket): void {
-    if (this.connections.size >= this.limits.maxConnections) {
+  private accept(socket: net.Socket, origin: Origin): void {
+    const address = origin === 'local' ? 'local' : (socket.remoteAddress ?? '?');
+    const admitted = this.quota.open(origin, address);
+    if (!admitted.ok) {
       socket.end(
-        encodeFrame({
-          type: 'error',
-          code: 'too_many_connections',
-          message: `the hub is full (${this.limits.maxConnections} connections); try again later`,
-        }) + encodeFrame({ type: 'bye', reason: 'too_many_connections' }),
+        encodeFrame({ type: 'error', code: 'too_many_connections', message: admitted.message }) +
+          encodeFrame({ type: 'bye', reason: 'too_many_connections' }),
       );
       socket.on('error', () => socket.destroy());
       setTimeout(() => socket.destroy(), this.limits.graceMs).unref();
       return;
     }
-    this.connections.add(new Connection(socket, this.limits, this));
+    this.connections.add(new Connection(socket, this.limits, this, origin));
   }
 
   private hello(connection: Connection, ticket: string): void {
     const decision = this.gate.check(ticket);
     if (!decision.ok) return connection.error(decision.code, decision.message);
     const { user, room } = decision.claims;
+    const counted = this.quota.enterUser(nameKey(user));
+    if (!counted.ok) {
+      connection.error('too_many_connections', counted.message);
+      return connection.close('too_many_connections');
+    }
     connection.activate(user);
     let mine = this.users.get(nameKey(user));
     if (!mine) this.users.set(nameKey(user), (mine = new Set()));
@@ -213,10 +235,10 @@ export class Hub implements ConnectionHandler {
     if (frame.text.length > this.limits.maxTextChars) {
       return connection.error('text_too_long', `a message may have at most ${this.limits.maxTextChars} characters`, frame.id);
     }
-    if (!connection.takeToken()) {
+    if (!this.rates.take(nameKey(connection.user))) {
       return connection.error(
         'rate_limited',
-        `slow down: at most ${this.limits.ratePerSecond} messages a second; this one was not delivered`,
+        `slow down: at most ${this.limits.ratePerSecond} messages a second for each user, across all of its connections; this one was not delivered`,
         frame.id,
       );
     }
@@ -249,4 +271,14 @@ export class Hub implements ConnectionHandler {
     if (!room) connection.error('not_in_room', `you are not in room ${roomName.slice(0, 64)}; join it with a ticket first`, ref);
     return room;
   }
+}
+
+function listenOn(server: net.Server, options: net.ListenOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

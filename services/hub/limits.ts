@@ -5,6 +5,8 @@ export interface HubLimits {
   ratePerSecond: number;
   rateBurst: number;
   maxConnections: number;
+  maxConnectionsPerAddress: number;
+  maxConnectionsPerUser: number;
   maxOutputBytes: number;
   idleTimeoutMs: number;
   pingTimeoutMs: number;

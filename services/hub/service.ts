@@ -1,10 +1,11 @@
-import { brokerPullEndpoint, durationOption, integerOption } from '../../src/config/options.js';
+import { brokerPullEndpoint, durationOption, hubLocalSocket, integerOption } from '../../src/config/options.js';
 import { EventPublisher } from '../../src/events/publisher.js';
 import type { ServiceDefinition } from '../../src/service/definition.js';
 import { describeListenError } from '../../src/service/startup-error.js';
 import { loadTicketSecret } from '../../src/tickets/secret.js';
 import { Hub } from './hub.js';
 import type { HubLimits } from './limits.js';
+import { prepareLocalSocket } from './local-socket.js';
 import { followRoomEvents } from './room-events.js';
 import { TicketGate } from './ticket-gate.js';
 
@@ -20,9 +21,29 @@ export const hubService: ServiceDefinition = {
       16 * 1024 * 1024,
     ),
     'max-text': integerOption('max-text', 'most characters in one message', 4000, 1, 1_000_000),
-    rate: integerOption('rate', 'messages a second per connection (flood control)', 20, 1, 10_000_000),
-    burst: integerOption('burst', 'messages a connection may send in a burst', 40, 1, 10_000_000),
-    'max-connections': integerOption('max-connections', 'most simultaneous connections', 10_000, 1, 1_000_000),
+    rate: integerOption('rate', 'messages a second per user, across its connections (flood control)', 20, 1, 10_000_000),
+    burst: integerOption('burst', 'messages a user may send in a burst, across its connections', 40, 1, 10_000_000),
+    'max-connections': integerOption(
+      'max-connections',
+      'most simultaneous TCP connections (the local socket has as many again of its own)',
+      10_000,
+      1,
+      1_000_000,
+    ),
+    'max-connections-per-address': integerOption(
+      'max-connections-per-address',
+      'most simultaneous TCP connections from one address',
+      64,
+      1,
+      1_000_000,
+    ),
+    'max-connections-per-user': integerOption(
+      'max-connections-per-user',
+      'most simultaneous connections admitted under one user name',
+      16,
+      1,
+      1_000_000,
+    ),
     'max-output-bytes': integerOption(
       'max-output-bytes',
       'output queued for one client before it counts as too slow and is dropped',
@@ -43,6 +64,8 @@ export const hubService: ServiceDefinition = {
       ratePerSecond: args.rate as number,
       rateBurst: args.burst as number,
       maxConnections: args.maxConnections as number,
+      maxConnectionsPerAddress: args.maxConnectionsPerAddress as number,
+      maxConnectionsPerUser: args.maxConnectionsPerUser as number,
       maxOutputBytes: args.maxOutputBytes as number,
       idleTimeoutMs: args.idleTimeout as number,
       pingTimeoutMs: args.pingTimeout as number,
@@ -58,9 +81,21 @@ export const hubService: ServiceDefinition = {
       await events.close();
       throw describeListenError(error, { service: 'hub', host: config.host, port: config.hubPort, flag: 'hub-port' });
     }
+    const localSocket = hubLocalSocket(config);
+    try {
+      await prepareLocalSocket(localSocket);
+      await hub.listenLocal(localSocket);
+    } catch (error) {
+      await hub.stop();
+      await events.close();
+      throw error;
+    }
     const following = new AbortController();
     const roomEvents = followRoomEvents(config, hub, logger, following.signal);
-    logger.info({ ready: true, endpoint: `${config.host}:${config.hubPort}` }, `chat hub listening on ${config.host}:${config.hubPort}`);
+    logger.info(
+      { ready: true, endpoint: `${config.host}:${config.hubPort}`, local_socket: localSocket },
+      `chat hub listening on ${config.host}:${config.hubPort}`,
+    );
     return {
       async stop() {
         await hub.stop();

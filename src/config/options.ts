@@ -129,3 +129,11 @@ export function brokerPullEndpoint(config: Pick<CommonConfig, 'host' | 'brokerPu
 export function brokerPubEndpoint(config: Pick<CommonConfig, 'host' | 'brokerPubPort'>): string {
   return `tcp://${config.host}:${config.brokerPubPort}`;
 }
+
+/**
+ * The hub's local socket: probes and gateways on this machine connect here instead of over TCP, so
+ * they never compete with clients for connection quotas. Its directory is the owner's alone.
+ */
+export function hubLocalSocket(config: Pick<CommonConfig, 'dataDir'>): string {
+  return path.join(config.dataDir, 'run', 'hub.sock');
+}

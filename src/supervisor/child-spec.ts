@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brokerPubEndpoint, brokerPullEndpoint, type CommonConfig, commonConfigToEnv } from '../config/options.js';
+import { brokerPubEndpoint, brokerPullEndpoint, type CommonConfig, commonConfigToEnv, hubLocalSocket } from '../config/options.js';
 import type { ServiceName } from '../events/types.js';
 import { BrokerProbe } from './probes/broker-probe.js';
 import { HubProbe } from './probes/hub-probe.js';
@@ -58,7 +58,7 @@ export function stackSpecs(config: CommonConfig, stopGraceMs: number): ChildSpec
       name: 'hub',
       entry: entryOf('hub'),
       dependsOn: ['broker', 'rooms'],
-      probe: () => new HubProbe(config.host, config.hubPort),
+      probe: () => new HubProbe({ path: hubLocalSocket(config) }),
       endpoint: `tcp://${config.host}:${config.hubPort}`,
     },
   ];

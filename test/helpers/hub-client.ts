@@ -30,9 +30,12 @@ export class RawHubClient {
     });
   }
 
-  static connect(port: number): Promise<RawHubClient> {
+  /** Connects over TCP (from `localAddress`, another loopback address, when given) or to a Unix socket path. */
+  static connect(target: number | string, localAddress?: string): Promise<RawHubClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1', () => resolve(new RawHubClient(socket)));
+      const options: net.NetConnectOpts =
+        typeof target === 'string' ? { path: target } : { port: target, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) };
+      const socket = net.connect(options, () => resolve(new RawHubClient(socket)));
       socket.once('error', reject);
     });
   }

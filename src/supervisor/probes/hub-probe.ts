@@ -3,16 +3,18 @@ import net from 'node:net';
 import { encodeFrame, parseHubFrame } from '../../protocol/frames.js';
 import { type Probe, withTimeout } from './probe.js';
 
-/** The hub is healthy when a fresh TCP connection gets a pong for its ping (allowed before hello). */
+/**
+ * The hub is healthy when a fresh connection to its local socket gets a pong for its ping (allowed
+ * before hello). The local socket has its own connection quota, so a hub that clients have filled
+ * still answers its supervisor instead of being killed for it.
+ */
 export class HubProbe implements Probe {
-  constructor(
-    private readonly host: string,
-    private readonly port: number,
-  ) {}
+  /** The supervisor probes the local socket; a benchmark may probe TCP as clients see it. */
+  constructor(private readonly target: { path: string } | { host: string; port: number }) {}
 
   check(timeoutMs: number): Promise<void> {
     const id = `probe-${randomUUID().slice(0, 8)}`;
-    const socket = net.connect({ host: this.host, port: this.port });
+    const socket = net.connect(this.target);
     const answered = new Promise<void>((resolve, reject) => {
       let buffered = '';
       socket.setEncoding('utf8');
