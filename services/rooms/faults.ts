@@ -1,14 +1,13 @@
 import { ROOMS_FAULTS, type RoomsFaultName } from '../../src/protocol/rooms-api.js';
+import { XmlRpcFault } from '../../src/protocol/xml-rpc/fault.js';
 
-/** A fault the client is meant to read: `faultString` is one plain sentence. */
-export class RpcFault extends Error {
+/** A room service fault, named as in docs/rooms-rpc.md. */
+export class RpcFault extends XmlRpcFault {
   override name = 'RpcFault';
-  readonly code: number;
   constructor(
     readonly fault: RoomsFaultName,
     message: string,
   ) {
-    super(message);
-    this.code = ROOMS_FAULTS[fault];
+    super(ROOMS_FAULTS[fault], message);
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../src/logging/logger.js';
+import { XmlRpcFault } from '../../src/protocol/xml-rpc/fault.js';
 import { MAX_TICKET_LENGTH } from '../../src/tickets/ticket.js';
 import { RpcFault } from './faults.js';
 import { ParamReader } from './params.js';
@@ -168,8 +169,8 @@ export async function invoke(methods: Map<string, MethodSpec>, name: string, par
  * Faults pass through. Anything else is a bug: it is logged with a reference id and answered with
  * -32603 carrying only that id, so no internals leak to the client.
  */
-export function asFault(error: unknown, logger: Logger, method: unknown): RpcFault {
-  if (error instanceof RpcFault) return error;
+export function asFault(error: unknown, logger: Logger, method: unknown): XmlRpcFault {
+  if (error instanceof XmlRpcFault) return error;
   const ref = randomUUID().slice(0, 8);
   logger.error(
     { err: error, ref, method: typeof method === 'string' ? method.slice(0, 100) : undefined },

@@ -1,3 +1,5 @@
+import { XML_RPC_FAULTS } from './xml-rpc/fault.js';
+
 /**
  * The shapes the room service answers with (docs/rooms-rpc.md), defined once for the service that
  * builds them and the clients that read them.
@@ -54,11 +56,7 @@ export interface MemberChange {
  * codes are the XML-RPC interoperability conventions; positive ones are the service's own.
  */
 export const ROOMS_FAULTS = {
-  parse_error: -32700,
-  invalid_request: -32600,
-  method_not_found: -32601,
-  invalid_params: -32602,
-  internal_error: -32603,
+  ...XML_RPC_FAULTS,
   room_exists: 100,
   no_such_room: 101,
   wrong_passphrase: 102,

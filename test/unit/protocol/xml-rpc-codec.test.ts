@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCall, encodeFault, encodeResult } from '../../../services/rooms/xml-codec.js';
+import { decodeCall, decodeResponse, encodeCall, encodeFault, encodeResult } from '../../../src/protocol/xml-rpc/codec.js';
 
 const xml = (strings: TemplateStringsArray): Buffer => Buffer.from(strings.join(''));
 
@@ -72,5 +72,33 @@ describe('XML-RPC codec', () => {
     expect(answer).toContain('<nil/>');
     expect(answer).toContain('x\ufffd');
     expect(encodeFault(101, 'no room')).toContain('<name>faultCode</name><value><int>101</int></value>');
+  });
+});
+
+describe('XML-RPC codec, the client side', () => {
+  it('encodes a call that decodes to the same method and values', () => {
+    const params = ['hub', 3, true, { n: -1, list: ['a&b'] }, []];
+    const call = decodeCall(Buffer.from(encodeCall('restart', params)));
+    expect(call).toEqual({ method: 'restart', params });
+  });
+
+  it('decodes an answer to its value', () => {
+    expect(decodeResponse(Buffer.from(encodeResult({ services: [{ name: 'hub', pid: 42 }] })))).toEqual({
+      services: [{ name: 'hub', pid: 42 }],
+    });
+  });
+
+  it('throws the fault an answer carries, with its code and sentence', () => {
+    expect(() => decodeResponse(Buffer.from(encodeFault(2, 'no service named x')))).toThrow(
+      expect.objectContaining({ name: 'XmlRpcFault', code: 2, message: 'no service named x' }),
+    );
+  });
+
+  it.each([
+    ['a call instead of an answer', '<methodCall><methodName>m</methodName></methodCall>'],
+    ['an answer without a value', '<methodResponse><params></params></methodResponse>'],
+    ['a fault without a code', '<methodResponse><fault><value><struct></struct></value></fault></methodResponse>'],
+  ])('refuses %s', (_case, body) => {
+    expect(() => decodeResponse(Buffer.from(body))).toThrow(expect.objectContaining({ code: -32700 }));
   });
 });
