@@ -90,7 +90,12 @@ export const roomsCommand: CommandModule<object, RoomsArgs> = {
         ),
       )
       .command(
-        action('info <name>', 'describe a room', (admin, a) => admin.info(requireName(a.name, 'the room name'), a.user, a.json), roomName),
+        action(
+          'info <name>',
+          'describe a room',
+          (admin, a) => admin.info(requireName(a.name, 'the room name'), a.user === undefined ? undefined : requireUser(a), a.json),
+          roomName,
+        ),
       )
       .command(
         action(

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { nameKey } from '../../protocol/names.js';
+import { isValidName, NAME_RULE, nameKey } from '../../protocol/names.js';
 import { writeFileAtomic } from '../../storage/write-file-atomic.js';
 import type { Admission } from './rooms-client.js';
 
@@ -17,17 +17,41 @@ export interface Credentials {
   owner_keys: Record<string, string>;
 }
 
+/**
+ * The file for a user's credentials. A name becomes part of a path only once it has passed the
+ * name rule (no "/" can pass), whether it came from a flag or from a server's answer, and the
+ * result is checked to stay inside `<data dir>/clients/`.
+ */
 export function credentialsPath(dataDir: string, user: string): string {
-  return path.join(dataDir, 'clients', `${nameKey(user)}.json`);
+  if (!isValidName(user))
+    throw new Error(`refusing to store credentials for ${JSON.stringify(user).slice(0, 80)}: a user name is ${NAME_RULE}`);
+  const dir = path.resolve(dataDir, 'clients');
+  const file = path.resolve(dir, `${nameKey(user)}.json`);
+  if (path.dirname(file) !== dir) throw new Error(`refusing to store credentials outside ${dir}`);
+  return file;
 }
 
+/** Keys are room names chosen by anyone: no prototype, so "__proto__" or "constructor" are plain keys. */
+function dictionary<T>(stored: unknown, keep: (value: unknown) => value is T): Record<string, T> {
+  const dict = Object.create(null) as Record<string, T>;
+  if (typeof stored !== 'object' || stored === null) return dict;
+  for (const [key, value] of Object.entries(stored)) if (keep(value)) dict[key] = value;
+  return dict;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isAdmission = (value: unknown): value is Admission =>
+  typeof value === 'object' && value !== null && isString((value as Admission).ticket) && isString((value as Admission).room);
+
 export function loadCredentials(dataDir: string, user: string): Credentials {
+  const file = credentialsPath(dataDir, user);
+  let stored: Partial<Record<keyof Credentials, unknown>> = {};
   try {
-    const stored = JSON.parse(readFileSync(credentialsPath(dataDir, user), 'utf8')) as Partial<Credentials>;
-    return { user, admissions: stored.admissions ?? {}, owner_keys: stored.owner_keys ?? {} };
+    stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
   } catch {
-    return { user, admissions: {}, owner_keys: {} };
+    // No file yet (or an unreadable one): the user simply holds nothing.
   }
+  return { user, admissions: dictionary(stored.admissions, isAdmission), owner_keys: dictionary(stored.owner_keys, isString) };
 }
 
 function save(dataDir: string, credentials: Credentials): void {

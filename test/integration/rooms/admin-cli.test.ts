@@ -42,6 +42,9 @@ describe('thiscord rooms', () => {
     expect(missing.stderr.trim()).toBe('thiscord: there is no room named nowhere; list the rooms, or create it');
     const noUser = await runCli(['rooms', 'create', 'x'], stack.env);
     expect(noUser.stderr).toContain('--user');
+    const traversal = await runCli(['rooms', 'info', 'x', '--user', '../../x'], stack.env);
+    expect(traversal.exitCode).not.toBe(0);
+    expect(traversal.stderr.trim()).toBe('thiscord: --user must be 1 to 32 letters, digits, "_", "-" or "."');
     const down = await runCli(['rooms', 'list', '--rooms-port', '1'], stack.env);
     expect(down.stderr.trim()).toBe(
       'thiscord: cannot reach the room service at 127.0.0.1:1; start the stack with "npm run up", or pass --host / --rooms-port',
