@@ -3,7 +3,7 @@ import { decodeEnvelope, encodeEnvelope } from '../../src/events/envelope.js';
 import { systemTopic } from '../../src/events/topics.js';
 import { makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
-import { describeListenError } from '../../src/service/startup-error.js';
+import { describeListenError } from '../../src/runtime/startup-error.js';
 import { type BrokerBudget, type HighWaterMarks, inboundFrameCeiling } from './broker-budget.js';
 import { DropReport } from './drop-report.js';
 import { PeerLimit } from './peer-limit.js';

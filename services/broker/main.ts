@@ -1,4 +1,4 @@
-import { serviceMain } from '../../src/service/main.js';
+import { serviceMain } from '../../src/runtime/main.js';
 import { brokerService } from './service.js';
 
 await serviceMain(brokerService);

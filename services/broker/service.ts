@@ -1,11 +1,10 @@
 import { durationOption, integerOption } from '../../src/config/options.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../../src/events/envelope.js';
-import type { ServiceDefinition } from '../../src/service/definition.js';
-import { StartupError } from '../../src/service/startup-error.js';
-import { Broker } from './broker.js';
+import { defineService } from '../../src/runtime/definition.js';
+import { StartupError } from '../../src/runtime/startup-error.js';
 import { highWaterMarks } from './broker-budget.js';
 
-export const brokerService: ServiceDefinition = {
+export const brokerService = defineService({
   name: 'broker',
   describe: 'the ZeroMQ event broker: PULL from publishers, PUB to subscribers',
   options: {
@@ -48,6 +47,7 @@ export const brokerService: ServiceDefinition = {
     };
     const marks = highWaterMarks(budget);
     if ('error' in marks) throw new StartupError(marks.error);
+    const { Broker } = await import('./broker.js');
     const broker = new Broker(
       {
         ...budget,
@@ -76,4 +76,4 @@ export const brokerService: ServiceDefinition = {
       },
     };
   },
-};
+});

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { StartupError } from '../../src/service/startup-error.js';
+import { StartupError } from '../../src/runtime/startup-error.js';
 
 /** Linux's sun_path holds 108 bytes with its terminating NUL. */
 const MAX_SOCKET_PATH_BYTES = 107;

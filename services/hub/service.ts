@@ -1,15 +1,9 @@
 import { brokerPullEndpoint, durationOption, hubLocalSocket, integerOption } from '../../src/config/options.js';
-import { EventPublisher } from '../../src/events/publisher.js';
-import type { ServiceDefinition } from '../../src/service/definition.js';
-import { describeListenError } from '../../src/service/startup-error.js';
-import { loadTicketSecret } from '../../src/tickets/secret.js';
-import { Hub } from './hub.js';
+import { defineService } from '../../src/runtime/definition.js';
+import { describeListenError } from '../../src/runtime/startup-error.js';
 import type { HubLimits } from './limits.js';
-import { prepareLocalSocket } from './local-socket.js';
-import { followRoomEvents } from './room-events.js';
-import { TicketGate } from './ticket-gate.js';
 
-export const hubService: ServiceDefinition = {
+export const hubService = defineService({
   name: 'hub',
   describe: 'the chat hub: real-time rooms over TCP for ticket holders',
   options: {
@@ -58,6 +52,15 @@ export const hubService: ServiceDefinition = {
     grace: durationOption('grace', 'how long closing connections get to flush', '1s', 0),
   },
   async start({ config, args, logger }) {
+    const [{ EventPublisher }, { loadTicketSecret }, { Hub }, { prepareLocalSocket }, { followRoomEvents }, { TicketGate }] =
+      await Promise.all([
+        import('../../src/events/publisher.js'),
+        import('../../src/tickets/secret.js'),
+        import('./hub.js'),
+        import('./local-socket.js'),
+        import('./room-events.js'),
+        import('./ticket-gate.js'),
+      ]);
     const limits: HubLimits = {
       maxFrameBytes: args.maxFrameBytes as number,
       maxTextChars: args.maxText as number,
@@ -105,4 +108,4 @@ export const hubService: ServiceDefinition = {
       },
     };
   },
-};
+});

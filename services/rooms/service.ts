@@ -1,15 +1,9 @@
 import { brokerPullEndpoint, durationOption, integerOption } from '../../src/config/options.js';
-import { EventPublisher } from '../../src/events/publisher.js';
-import type { ServiceDefinition } from '../../src/service/definition.js';
-import { describeListenError } from '../../src/service/startup-error.js';
-import { loadTicketSecret } from '../../src/tickets/secret.js';
-import { Journal } from './journal.js';
-import { roomMethods } from './methods.js';
-import { type DirectoryState, type RoomChange, RoomDirectory } from './room-directory.js';
-import { RoomOps } from './room-ops.js';
-import { createRpcServer } from './rpc-server.js';
+import { defineService } from '../../src/runtime/definition.js';
+import { describeListenError } from '../../src/runtime/startup-error.js';
+import type { DirectoryState, RoomChange } from './room-directory.js';
 
-export const roomsService: ServiceDefinition = {
+export const roomsService = defineService({
   name: 'rooms',
   describe: 'the room service: XML-RPC room management and hub tickets',
   options: {
@@ -33,6 +27,16 @@ export const roomsService: ServiceDefinition = {
     'passphrase-tries': integerOption('passphrase-tries', 'wrong passphrases allowed per room and client address per minute', 5, 1, 1000),
   },
   async start({ config, args, logger }) {
+    const [{ EventPublisher }, { loadTicketSecret }, { Journal }, { roomMethods }, { RoomDirectory }, { RoomOps }, { createRpcServer }] =
+      await Promise.all([
+        import('../../src/events/publisher.js'),
+        import('../../src/tickets/secret.js'),
+        import('./journal.js'),
+        import('./methods.js'),
+        import('./room-directory.js'),
+        import('./room-ops.js'),
+        import('./rpc-server.js'),
+      ]);
     const journal = new Journal<DirectoryState, RoomChange>(config.dataDir, {
       minCompactBytes: args.compactBytes as number,
       onFailure: (error) => {
@@ -84,4 +88,4 @@ export const roomsService: ServiceDefinition = {
       },
     };
   },
-};
+});

@@ -1,13 +1,13 @@
+import type { StackProcess } from '../stack/registry.js';
+
 /**
  * Every event ThisCord puts on the broker, defined once. Producers build events with `makeEvent`
  * and consumers narrow on `type`, so a misspelt event type does not compile.
  * Documented in docs/events.md; keep the two in step.
  */
 
-/** What emits events. `cli` is `thiscord publish`. */
-export type EventSource = 'broker' | 'rooms' | 'hub' | 'supervisor' | 'cli';
-/** Processes the supervisor runs. */
-export type ServiceName = 'broker' | 'rooms' | 'hub';
+/** What emits events: every service of the registry, the supervisor, and `thiscord publish`. */
+export type EventSource = StackProcess;
 
 export interface EventFields {
   // Supervisor: lifecycle of one supervised service, on system/<service>.

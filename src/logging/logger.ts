@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { type Logger, type LoggerOptions, pino } from 'pino';
 import type PinoPretty from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../config/options.js';
+import type { StackProcess } from '../stack/registry.js';
 
 // pino-pretty is loaded only when a person reads the output: a supervised service always logs
 // JSON, and not loading it takes ~25 ms off every (re)start.
@@ -10,8 +11,8 @@ const loadPretty = (): typeof PinoPretty => require('pino-pretty') as typeof Pin
 
 export type { Logger } from 'pino';
 
-/** Every process that logs. The supervisor's aggregated log keys on this field. */
-export type LogSource = 'broker' | 'rooms' | 'hub' | 'supervisor' | 'cli';
+/** Every process that logs: the registry's services, the supervisor, the CLI. The aggregated log keys on this field. */
+export type LogSource = StackProcess;
 
 export interface LoggerSettings {
   service: LogSource;

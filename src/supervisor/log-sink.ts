@@ -1,8 +1,9 @@
 import type { LogFormat } from '../config/options.js';
+import { logColours } from '../stack/registry.js';
 import { clockTime, fieldValue } from '../text/readable.js';
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-const SERVICE_COLOURS: Record<string, number> = { broker: 36, rooms: 35, hub: 32, supervisor: 33 };
+const SERVICE_COLOURS = logColours();
 const HIDDEN_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'service', 'msg']);
 const ERROR_LEVEL = 50;
 

@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { SERVICE_LISTENING } from '../service/handshake.js';
+import { SERVICE_LISTENING } from '../runtime/handshake.js';
 import type { ChildSpec } from './child-spec.js';
 import { type ChildState, canTransition } from './child-state.js';
 import { LineReader } from './line-reader.js';
@@ -42,7 +42,7 @@ const RECENT_LINES = 20;
 export class SupervisedChild {
   private stateValue: ChildState = 'stopped';
   private process: ResultPromise | null = null;
-  private probe: Probe | null = null;
+  private probe: Promise<Probe> | null = null;
   private readonly policy: RestartPolicy;
   private attempt = 0;
   private startedAt = 0;
@@ -186,7 +186,7 @@ export class SupervisedChild {
       try {
         // A probe answered before our child says it is listening came from another process on its port.
         if (!this.listening) throw new Error('not listening yet');
-        await this.probe!.check(Math.min(READY_ATTEMPT_MS, this.probes.readyTimeoutMs));
+        await (await this.probe!).check(Math.min(READY_ATTEMPT_MS, this.probes.readyTimeoutMs));
         if (this.process !== child || this.stateValue !== 'starting') return;
         this.move('running', { pid: child.pid, ms: Math.round(performance.now() - this.startedAt) });
         this.failFast = false;
@@ -212,7 +212,7 @@ export class SupervisedChild {
   private watchLiveness(child: ResultPromise): void {
     this.livenessTimer = setInterval(() => {
       if (this.process !== child || this.stateValue !== 'running') return;
-      this.probe!.check(Math.min(1000, this.probes.intervalMs)).then(
+      void this.probe!.then((probe) => probe.check(Math.min(1000, this.probes.intervalMs))).then(
         () => {
           this.failures = 0;
         },
@@ -274,7 +274,7 @@ export class SupervisedChild {
 
   /** Releases the probe's sockets once the child is stopped for good. */
   dispose(): void {
-    this.probe?.close();
+    void this.probe?.then((probe) => probe.close());
     this.probe = null;
   }
 }

@@ -1,9 +1,9 @@
 import type { CommonConfig } from '../config/options.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { RoutableEvent } from '../events/topics.js';
-import { type EventFields, makeEvent, type ServiceName } from '../events/types.js';
+import { type EventFields, makeEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
-import { stackSpecs } from './child-spec.js';
+import { childSpecs } from './child-spec.js';
 import type { ChildState } from './child-state.js';
 import type { LogSink } from './log-sink.js';
 import type { RestartSettings } from './restart-policy.js';
@@ -17,7 +17,8 @@ export interface SupervisorSettings {
   only?: string[] | undefined;
   probes: ProbeSettings;
   restart: RestartSettings;
-  stopGraceMs: number;
+  /** Overrides every service's own stop grace. */
+  stopGraceMs: number | undefined;
 }
 
 /** `up` could not bring a service up: says which, why, and what it printed last. */
@@ -54,7 +55,7 @@ export class Supervisor implements ChildObserver {
     private readonly sink: LogSink,
     private readonly events: EventPublisher,
   ) {
-    this.children = startOrder(stackSpecs(config, settings.stopGraceMs), settings.only).map(
+    this.children = startOrder(childSpecs(config, settings.stopGraceMs), settings.only).map(
       (spec) => new SupervisedChild(spec, settings.probes, settings.restart, this),
     );
   }
@@ -130,7 +131,7 @@ export class Supervisor implements ChildObserver {
   }
 
   private describe(child: SupervisedChild, to: ChildState, detail: TransitionDetail): void {
-    const service = child.name as ServiceName;
+    const service = child.name;
     const pid = detail.pid ?? 0;
     switch (to) {
       case 'starting':

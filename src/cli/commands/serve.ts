@@ -1,17 +1,17 @@
 import type { CommandModule } from 'yargs';
-import { brokerService } from '../../../services/broker/service.js';
-import { hubService } from '../../../services/hub/service.js';
-import { roomsService } from '../../../services/rooms/service.js';
-import { serviceCommand } from '../../service/run-service.js';
+import { serviceCommand } from '../../runtime/run-service.js';
+import { SERVICE_REGISTRY, type ServiceEntry, type ServiceName } from '../../stack/registry.js';
 
-export const serveCommand: CommandModule = {
-  command: 'serve <service>',
-  describe: 'run one service alone in the foreground (the supervisor runs all of them: see "up")',
-  builder: (yargs) =>
-    yargs
-      .command(serviceCommand(brokerService))
-      .command(serviceCommand(roomsService))
-      .command(serviceCommand(hubService))
-      .demandCommand(1, 'name the service to run: broker, rooms or hub'),
-  handler: () => undefined,
-};
+/** `serve <service>`: one subcommand per registered service, with that service's own flags. */
+export function serveCommand(registry: readonly ServiceEntry<ServiceName>[] = SERVICE_REGISTRY): CommandModule {
+  const names = registry.map((entry) => entry.service.name);
+  return {
+    command: 'serve <service>',
+    describe: 'run one service alone in the foreground (the supervisor runs all of them: see "up")',
+    builder: (yargs) => {
+      for (const entry of registry) yargs.command(serviceCommand(entry.service));
+      return yargs.demandCommand(1, `name the service to run: ${names.join(', ')}`);
+    },
+    handler: () => undefined,
+  };
+}

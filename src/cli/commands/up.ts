@@ -1,8 +1,10 @@
 import { pino } from 'pino';
 import type { CommandModule } from 'yargs';
 import { brokerPullEndpoint, type CommonArgs, commonConfigFrom, durationOption, integerOption, withEnv } from '../../config/options.js';
+import { parseDurationMs } from '../../config/validate.js';
 import { EventPublisher } from '../../events/publisher.js';
 import { REDACTED_PATHS } from '../../logging/logger.js';
+import { SERVICE_NAMES } from '../../stack/registry.js';
 import { banner } from '../../supervisor/banner.js';
 import { LogSink } from '../../supervisor/log-sink.js';
 import { StartFailure, Supervisor } from '../../supervisor/supervisor.js';
@@ -18,7 +20,7 @@ interface UpArgs extends CommonArgs {
   backoffReset: number;
   maxRestarts: number;
   restartWindow: number;
-  stopGrace: number;
+  stopGrace?: number;
 }
 
 const upOptions = {
@@ -31,12 +33,16 @@ const upOptions = {
   'backoff-reset': durationOption('backoff-reset', 'healthy this long and the delay starts over', '30s', 0),
   'max-restarts': integerOption('max-restarts', 'restarts allowed within --restart-window before a service is fatal', 5, 0, 1000),
   'restart-window': durationOption('restart-window', 'the window for --max-restarts', '60s', 1),
-  'stop-grace': durationOption('stop-grace', 'how long a service gets to stop after SIGTERM before SIGKILL', '5s', 0),
+  'stop-grace': {
+    describe: "how long every service gets to stop after SIGTERM before SIGKILL (default: each service's own, else 5s)",
+    type: 'string',
+    coerce: (value: unknown) => (value === undefined ? undefined : parseDurationMs('stop-grace', value, 0)),
+  },
 } as const;
 
 export const upCommand: CommandModule<object, UpArgs> = {
   command: 'up',
-  describe: 'start the broker, the room service and the hub under one supervisor (Ctrl-C stops them)',
+  describe: `start every service (${SERVICE_NAMES.join(', ')}) under one supervisor (Ctrl-C stops them)`,
   builder: (yargs) =>
     yargs
       .options(withEnv(upOptions as never))

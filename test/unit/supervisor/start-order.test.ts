@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommonConfig } from '../../../src/config/options.js';
-import { type ChildSpec, stackSpecs } from '../../../src/supervisor/child-spec.js';
+import { type ChildSpec, childSpecs } from '../../../src/supervisor/child-spec.js';
 import { startOrder } from '../../../src/supervisor/start-order.js';
 
 const config: CommonConfig = {
@@ -14,7 +14,7 @@ const config: CommonConfig = {
   logFormat: 'json',
 };
 const names = (specs: ChildSpec[]): string[] => specs.map((spec) => spec.name);
-const specs = stackSpecs(config, 5000);
+const specs = childSpecs(config, 5000);
 
 describe('startOrder', () => {
   it('starts the whole stack broker, then rooms, then hub', () => {
@@ -36,14 +36,14 @@ describe('startOrder', () => {
   });
 
   it('refuses specs that depend on each other in a cycle', () => {
-    const cyclic = specs.map((spec) => (spec.name === 'broker' ? { ...spec, dependsOn: ['hub' as const] } : spec));
+    const cyclic = specs.map((spec) => (spec.name === 'broker' ? { ...spec, dependsOn: ['hub'] } : spec));
     expect(() => startOrder(cyclic)).toThrow(/cycle/);
   });
 });
 
-describe('stackSpecs', () => {
+describe('childSpecs', () => {
   it('hands every child the shared configuration with JSON logs forced', () => {
-    for (const spec of stackSpecs({ ...config, logFormat: 'pretty' }, 5000)) {
+    for (const spec of childSpecs({ ...config, logFormat: 'pretty' }, 5000)) {
       expect(spec.env).toMatchObject({ THISCORD_LOG_FORMAT: 'json', THISCORD_HUB_PORT: '1', THISCORD_DATA_DIR: '/tmp/thiscord-unit' });
       expect(spec.entry).toMatch(new RegExp(`services/${spec.name}/main\\.js$`));
     }

@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { type CommonArgs, commonConfigFrom, commonOptions, withEnv } from '../config/options.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import type { ServiceName } from '../stack/registry.js';
 import type { RunningService, ServiceDefinition } from './definition.js';
 import { SERVICE_LISTENING } from './handshake.js';
 import { StartupError } from './startup-error.js';
@@ -9,7 +10,7 @@ import { StartupError } from './startup-error.js';
 const STOP_DEADLINE_MS = 3000;
 
 /** `serve <name>` for the thiscord CLI and `$0` for the standalone entry share this command. */
-export function serviceCommand(definition: ServiceDefinition, command: string = definition.name): CommandModule {
+export function serviceCommand(definition: ServiceDefinition<ServiceName>, command: string = definition.name): CommandModule {
   return {
     command,
     describe: definition.describe,
@@ -22,7 +23,7 @@ export function serviceCommand(definition: ServiceDefinition, command: string = 
  * Runs a service in the foreground until SIGTERM or SIGINT, or until the supervisor that started
  * it goes away (its IPC channel disconnects), so that no service outlives a killed supervisor.
  */
-export async function runService(definition: ServiceDefinition, args: ArgumentsCamelCase): Promise<void> {
+export async function runService(definition: ServiceDefinition<ServiceName>, args: ArgumentsCamelCase): Promise<void> {
   const config = commonConfigFrom(args as unknown as CommonArgs);
   const logger = createLogger({ service: definition.name, level: config.logLevel, format: config.logFormat });
   let running: RunningService;

@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Options } from 'yargs';
 import { failWithSentence } from '../cli/cli-error.js';
 import { commonOptions, withEnv } from '../config/options.js';
+import type { ServiceName } from '../stack/registry.js';
 import type { ServiceDefinition } from './definition.js';
 import { runService, serviceCommand } from './run-service.js';
 
@@ -12,7 +13,7 @@ import { runService, serviceCommand } from './run-service.js';
  * flags the same option table is read straight from the environment; with any flag, or --help,
  * yargs parses as usual.
  */
-export async function serviceMain(definition: ServiceDefinition): Promise<void> {
+export async function serviceMain(definition: ServiceDefinition<ServiceName>): Promise<void> {
   const argv = process.argv.slice(2);
   const fail = failWithSentence(`thiscord-${definition.name}`);
   if (argv.length === 0) {
