@@ -1,11 +1,11 @@
 import { Publisher, Pull, Push } from 'zeromq';
+import { DropReport } from '../../src/events/drop-report.js';
 import { decodeEnvelope, encodeEnvelope } from '../../src/events/envelope.js';
 import { systemTopic } from '../../src/events/topics.js';
-import { makeEvent } from '../../src/events/types.js';
+import { DROP_REASONS, type DropReason, makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { describeListenError } from '../../src/runtime/startup-error.js';
 import { type BrokerBudget, type HighWaterMarks, inboundFrameCeiling } from './broker-budget.js';
-import { DropReport } from './drop-report.js';
 import { PeerLimit } from './peer-limit.js';
 
 export interface BrokerSettings extends BrokerBudget {
@@ -28,7 +28,7 @@ export class Broker {
   private readonly peers: PeerLimit;
   private readonly stats = new Push({ sendHighWaterMark: 10, sendTimeout: 0, linger: 0 });
   private readonly statsEndpoint = `inproc://thiscord-broker-stats-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  private readonly drops: DropReport;
+  private readonly drops: DropReport<DropReason>;
   private received = 0;
   private published = 0;
   private loop: Promise<void> = Promise.resolve();
@@ -44,7 +44,7 @@ export class Broker {
       maxMessageSize: inboundFrameCeiling(settings.maxEventBytes),
     });
     this.pub = new Publisher({ sendHighWaterMark: settings.marks.perSubscriber, linger: 200, noDrop: false });
-    this.drops = new DropReport(logger);
+    this.drops = new DropReport(DROP_REASONS, 'malformed event frame(s)', logger);
     this.peers = new PeerLimit(logger);
   }
 

@@ -1,6 +1,7 @@
 import { Push } from 'zeromq';
 import { encodeEnvelope } from './envelope.js';
-import { type RoutableEvent, topicOf } from './topics.js';
+import { type RoutableType, topicOf } from './topics.js';
+import type { EventOf } from './types.js';
 
 const REFUSED_RETRY_MS = 1000;
 
@@ -66,7 +67,7 @@ export class EventPublisher {
   }
 
   /** Publishes an event on the topic its fields determine. Returns false when it was dropped. */
-  publish(event: RoutableEvent): boolean {
+  publish<T extends RoutableType>(event: EventOf<T>): boolean {
     return this.publishTo(topicOf(event), event);
   }
 

@@ -1,4 +1,4 @@
-import type { EventOf, ThiscordEvent } from './types.js';
+import type { EventFields, EventOf, EventType, ThiscordEvent } from './types.js';
 
 /**
  * Topics are `/`-separated so that ZeroMQ's prefix filter selects a family (`room/`), one subject
@@ -16,36 +16,40 @@ export const HEALTH_TOPIC_PREFIX = 'system/health/';
 export const healthTopic = (nonce: string): Topic => `system/health/${nonce}`;
 
 /** Events whose topic follows from their fields; a `note` is published on a topic its author chooses. */
+export type RoutableType = Exclude<EventType, 'note'>;
 export type RoutableEvent = Exclude<ThiscordEvent, EventOf<'note'>>;
 
-export function topicOf(event: RoutableEvent): Topic {
-  switch (event.type) {
-    case 'service.starting':
-    case 'service.healthy':
-    case 'service.exited':
-    case 'service.unhealthy':
-    case 'service.restarting':
-    case 'service.fatal':
-    case 'service.stopping':
-    case 'service.stopped':
-      return systemTopic(event.service);
-    case 'supervisor.up':
-    case 'supervisor.stopping':
-    case 'supervisor.stopped':
-      return systemTopic('supervisor');
-    case 'broker.stats':
-      return systemTopic('broker');
-    case 'health.probe':
-      return healthTopic(event.nonce);
-    case 'user.login':
-    case 'user.logout':
-      return userTopic(event.user);
-    case 'room.created':
-    case 'room.joined':
-    case 'room.left':
-    case 'room.kicked':
-    case 'room.deleted':
-    case 'room.expired':
-      return roomTopic(event.room);
-  }
+const routeService = (event: { service: string }): Topic => systemTopic(event.service);
+const routeSupervisor = (): Topic => systemTopic('supervisor');
+const routeUser = (event: { user: string }): Topic => userTopic(event.user);
+const routeRoom = (event: { room: string }): Topic => roomTopic(event.room);
+
+/** One route per routable type: a new event type does not compile until it has one. */
+const ROUTES: { [T in RoutableType]: (event: EventFields[T]) => Topic } = {
+  'service.starting': routeService,
+  'service.healthy': routeService,
+  'service.exited': routeService,
+  'service.unhealthy': routeService,
+  'service.restarting': routeService,
+  'service.fatal': routeService,
+  'service.stopping': routeService,
+  'service.stopped': routeService,
+  'supervisor.up': routeSupervisor,
+  'supervisor.stopping': routeSupervisor,
+  'supervisor.stopped': routeSupervisor,
+  'broker.stats': () => systemTopic('broker'),
+  'health.probe': (event) => healthTopic(event.nonce),
+  'user.login': routeUser,
+  'user.logout': routeUser,
+  'room.created': routeRoom,
+  'room.joined': routeRoom,
+  'room.left': routeRoom,
+  'room.kicked': routeRoom,
+  'room.deleted': routeRoom,
+  'room.expired': routeRoom,
+};
+
+export function topicOf<T extends RoutableType>(event: { type: T } & EventFields[T]): Topic {
+  const route: (event: EventFields[T]) => Topic = ROUTES[event.type];
+  return route(event);
 }

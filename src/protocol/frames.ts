@@ -1,3 +1,17 @@
+import {
+  arrayOf,
+  type Fields,
+  type Infer,
+  isCount,
+  isString,
+  nullable,
+  object,
+  oneOf,
+  optional,
+  type Tagged,
+  taggedUnion,
+} from './guards.js';
+
 /**
  * The chat hub's wire protocol: newline-delimited JSON over TCP, UTF-8, one object per line, each
  * with a `type`. Defined once here for the hub, the chat client, the benchmarks and the tests;
@@ -17,15 +31,6 @@ export type ClientFrame =
   | { type: 'pong'; id?: FrameId }
   | { type: 'quit' };
 
-export interface HistoryEntry {
-  from: string;
-  text: string;
-  seq: number;
-  ts: string;
-}
-
-export type PresenceEvent = 'join' | 'leave' | 'kicked';
-
 export const ERROR_CODES = [
   'bad_json',
   'unknown_type',
@@ -43,29 +48,38 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export type HubFrame =
-  | { type: 'welcome'; user: string; rooms: string[]; server: string }
-  | { type: 'ack'; id: FrameId | null; room: string; seq: number; ts: string }
-  | { type: 'message'; room: string; from: string; text: string; seq: number; ts: string }
-  | { type: 'presence'; room: string; user: string; event: PresenceEvent }
-  | { type: 'history'; room: string; messages: HistoryEntry[] }
-  | { type: 'who'; room: string; users: string[] }
-  | { type: 'ping'; id: FrameId }
-  | { type: 'pong'; id?: FrameId }
-  | { type: 'error'; code: ErrorCode; message: string; ref?: FrameId }
-  | { type: 'bye'; reason: string };
-
-export function encodeFrame(frame: ClientFrame | HubFrame): string {
-  return `${JSON.stringify(frame)}\n`;
-}
-
-export type ParsedFrame<F> = { ok: true; frame: F } | { ok: false; code: ErrorCode; message: string; ref?: FrameId };
-
 const MAX_ID_LENGTH = 64;
 
 function isFrameId(value: unknown): value is FrameId {
   return (typeof value === 'string' && value.length <= MAX_ID_LENGTH) || (typeof value === 'number' && Number.isFinite(value));
 }
+
+const isHistoryEntry = object({ from: isString, text: isString, seq: isCount, ts: isString });
+export type HistoryEntry = Infer<typeof isHistoryEntry>;
+
+/** The hub's frames, as guards: `HubFrame` is inferred from them and `parseHubFrame` checks them. */
+const HUB_FRAME_FIELDS = {
+  welcome: { user: isString, rooms: arrayOf(isString), server: isString },
+  ack: { id: nullable(isFrameId), room: isString, seq: isCount, ts: isString },
+  message: { room: isString, from: isString, text: isString, seq: isCount, ts: isString },
+  presence: { room: isString, user: isString, event: oneOf(['join', 'leave', 'kicked']) },
+  history: { room: isString, messages: arrayOf(isHistoryEntry) },
+  who: { room: isString, users: arrayOf(isString) },
+  ping: { id: isFrameId },
+  pong: { id: optional(isFrameId) },
+  error: { code: oneOf(ERROR_CODES), message: isString, ref: optional(isFrameId) },
+  bye: { reason: isString },
+} as const satisfies Record<string, Fields>;
+
+const hubFrames = taggedUnion(HUB_FRAME_FIELDS);
+export type HubFrame = Tagged<typeof HUB_FRAME_FIELDS>;
+export const HUB_FRAME_TYPES = hubFrames.types;
+
+export function encodeFrame(frame: ClientFrame | HubFrame): string {
+  return `${JSON.stringify(frame)}\n`;
+}
+
+type ParsedFrame<F> = { ok: true; frame: F } | { ok: false; code: ErrorCode; message: string; ref?: FrameId };
 
 function field(message: string, ref?: FrameId): ParsedFrame<never> {
   return ref === undefined ? { ok: false, code: 'bad_field', message } : { ok: false, code: 'bad_field', message, ref };
@@ -126,15 +140,11 @@ export function parseClientFrame(line: string): ParsedFrame<ClientFrame> {
   }
 }
 
-const HUB_TYPES = new Set<string>(['welcome', 'ack', 'message', 'presence', 'history', 'who', 'ping', 'pong', 'error', 'bye']);
-
-/** The client's side: a hub line, checked just enough to trust its `type`. */
+/** The client's side: a hub line, accepted only if it is one of the hub's frames with every field as documented. */
 export function parseHubFrame(line: string): HubFrame | undefined {
   try {
-    const value = JSON.parse(line) as { type?: unknown };
-    return value && typeof value === 'object' && typeof value.type === 'string' && HUB_TYPES.has(value.type)
-      ? (value as HubFrame)
-      : undefined;
+    const value: unknown = JSON.parse(line);
+    return hubFrames.check(value) ? value : undefined;
   } catch {
     return undefined;
   }

@@ -1,54 +1,128 @@
+import {
+  arrayOf,
+  either,
+  type Fields,
+  type Infer,
+  isAnything,
+  isBoolean,
+  isCount,
+  isInteger,
+  isString,
+  object,
+  oneOf,
+  optional,
+} from './guards.js';
 import { XML_RPC_FAULTS } from './xml-rpc/fault.js';
 
 /**
- * The shapes the room service answers with (docs/rooms-rpc.md), defined once for the service that
- * builds them and the clients that read them.
+ * The room service's XML-RPC API (docs/rooms-rpc.md), defined once: every method's parameters and
+ * answer. The service's method table must implement exactly these methods with these types, and
+ * the client can call only these, with these parameters, and checks every answer against its guard.
  */
 
-/** What join_room (and create_room) hands a user: enough to connect to the hub. */
-export interface Admission {
-  room: string;
-  user: string;
-  ticket: string;
+/** Longest owner key accepted (the service issues 32 characters). */
+export const MAX_OWNER_KEY_LENGTH = 256;
+
+const ADMISSION_FIELDS = {
+  room: isString,
+  user: isString,
+  ticket: isString,
   /** When the ticket expires, ISO 8601. */
-  expires_at: string;
-  hub: { host: string; port: number };
+  expires_at: isString,
+  hub: object({ host: isString, port: isCount }),
   /** In the order they joined. */
-  members: string[];
+  members: arrayOf(isString),
+} as const satisfies Fields;
+
+const isAdmission = object(ADMISSION_FIELDS);
+/** What join_room (and create_room) hands a user: a ticket, and where to use it. */
+export type Admission = Infer<typeof isAdmission>;
+
+const isCreatedRoom = object({
+  ...ADMISSION_FIELDS,
+  owner_key: isString,
+  topic: isString,
+  private: isBoolean,
+  unlisted: isBoolean,
+  room_expires_at: optional(isString),
+});
+export type CreatedRoom = Infer<typeof isCreatedRoom>;
+
+const isRoomSummary = object({ name: isString, topic: isString, members: isCount, private: isBoolean, expires_at: optional(isString) });
+export type RoomSummary = Infer<typeof isRoomSummary>;
+
+const isRoomInfo = object({
+  name: isString,
+  topic: isString,
+  owner: isString,
+  private: isBoolean,
+  unlisted: isBoolean,
+  members: isCount,
+  created_at: isString,
+  expires_at: optional(isString),
+  member_names: optional(arrayOf(isString)),
+});
+export type RoomInfo = Infer<typeof isRoomInfo>;
+
+const isMemberChange = object({ room: isString, user: isString, members: isCount });
+export type MemberChange = Infer<typeof isMemberChange>;
+
+const isDeletedRoom = object({ room: isString, deleted: oneOf([true]) });
+
+/** create_room's options struct; every member is optional. */
+export interface CreateOptions {
+  /** Makes the room private; the service keeps only an scrypt hash. */
+  passphrase?: string | undefined;
+  ttl_seconds?: number | undefined;
+  topic?: string | undefined;
+  unlisted?: boolean | undefined;
 }
 
-export interface CreatedRoom extends Admission {
-  owner_key: string;
-  topic: string;
-  private: boolean;
-  unlisted: boolean;
-  room_expires_at?: string;
+/** join_room's proof struct: the passphrase of a private room, or a ticket the name was given. */
+export interface JoinProof {
+  passphrase?: string | undefined;
+  ticket?: string | undefined;
 }
 
-export interface RoomSummary {
-  name: string;
-  topic: string;
-  members: number;
-  private: boolean;
-  expires_at?: string;
+const isFault = object({ faultCode: isInteger, faultString: isString });
+
+/** Parameters of each method, in order; a `?` one may be left off the end. */
+export interface RoomsParams {
+  create_room: [name: string, user: string, options?: CreateOptions];
+  join_room: [name: string, user: string, proof?: string | JoinProof];
+  list_rooms: [];
+  room_info: [name: string, ticket?: string];
+  leave_room: [name: string, ticket: string];
+  delete_room: [name: string, owner_key: string];
+  kick: [name: string, owner_key: string, user: string];
+  'system.ping': [];
+  'system.listMethods': [];
+  'system.methodHelp': [method: string];
+  'system.multicall': [calls: { methodName: string; params: unknown[] }[]];
 }
 
-export interface RoomInfo {
-  name: string;
-  topic: string;
-  owner: string;
-  private: boolean;
-  unlisted: boolean;
-  members: number;
-  created_at: string;
-  expires_at?: string;
-  member_names?: string[];
-}
+/** The guard of each method's answer: the answer's type is inferred from it. */
+const ROOMS_ANSWERS = {
+  create_room: isCreatedRoom,
+  join_room: isAdmission,
+  list_rooms: arrayOf(isRoomSummary),
+  room_info: isRoomInfo,
+  leave_room: isMemberChange,
+  delete_room: isDeletedRoom,
+  kick: isMemberChange,
+  'system.ping': oneOf(['pong']),
+  'system.listMethods': arrayOf(isString),
+  'system.methodHelp': isString,
+  'system.multicall': arrayOf(either(arrayOf(isAnything), isFault)),
+} as const satisfies { [M in keyof RoomsParams]: (value: unknown) => boolean };
 
-export interface MemberChange {
-  room: string;
-  user: string;
-  members: number;
+export type RoomsMethod = keyof RoomsParams;
+export const ROOMS_METHODS = Object.keys(ROOMS_ANSWERS) as RoomsMethod[];
+export type RoomsAnswer<M extends RoomsMethod> = Infer<(typeof ROOMS_ANSWERS)[M]>;
+
+/** Whether `value` is a well-formed answer to `method`. */
+export function isAnswerTo<M extends RoomsMethod>(method: M, value: unknown): value is RoomsAnswer<M> {
+  return ROOMS_ANSWERS[method](value);
 }
 
 /**

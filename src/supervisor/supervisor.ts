@@ -1,6 +1,6 @@
 import type { CommonConfig } from '../config/options.js';
 import type { EventPublisher } from '../events/publisher.js';
-import type { RoutableEvent } from '../events/topics.js';
+import type { RoutableType } from '../events/topics.js';
 import { type EventFields, makeEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import { childSpecs } from './child-spec.js';
@@ -46,7 +46,7 @@ export class Supervisor implements ChildObserver {
    * rather than queued in ZeroMQ, because by then subscribers have reconnected too: a broker
    * forwards nothing to subscribers that are not yet back.
    */
-  private held: RoutableEvent[] | null = null;
+  private held: (() => void)[] | null = null;
 
   constructor(
     config: CommonConfig,
@@ -125,7 +125,7 @@ export class Supervisor implements ChildObserver {
       setTimeout(() => {
         if (this.held !== held || child.state !== 'running') return;
         this.held = null;
-        for (const event of held) this.events.publish(event);
+        for (const publish of held) publish();
       }, RESUBSCRIBE_GRACE_MS).unref();
     }
   }
@@ -198,7 +198,7 @@ export class Supervisor implements ChildObserver {
     this.sink.service(child.name, line, stream);
   }
 
-  private announce<T extends keyof EventFields>(
+  private announce<T extends RoutableType>(
     type: T,
     fields: EventFields[T],
     level: 'info' | 'warn' | 'error',
@@ -206,9 +206,10 @@ export class Supervisor implements ChildObserver {
     extra: Record<string, unknown> = {},
   ): void {
     this.logger[level]({ event: type, ...(fields as object), ...extra }, message);
-    const event = makeEvent(type, 'supervisor', fields) as unknown as RoutableEvent;
-    if (this.held && this.held.length < MAX_HELD_EVENTS) this.held.push(event);
-    else if (!this.held) this.events.publish(event);
+    const event = makeEvent(type, 'supervisor', fields);
+    const publish = (): void => void this.events.publish(event);
+    if (this.held && this.held.length < MAX_HELD_EVENTS) this.held.push(publish);
+    else if (!this.held) publish();
   }
 }
 

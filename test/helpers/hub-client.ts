@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll } from 'vitest';
-import { type ClientFrame, encodeFrame, type HubFrame } from '../../src/protocol/frames.js';
+import { type ClientFrame, encodeFrame, type HubFrame, parseHubFrame } from '../../src/protocol/frames.js';
 import { waitFor } from './wait.js';
 
 const open = new Set<net.Socket>();
@@ -21,7 +21,13 @@ export class RawHubClient {
       this.buffer += chunk;
       const lines = this.buffer.split('\n');
       this.buffer = lines.pop() ?? '';
-      for (const line of lines) if (line) this.frames.push(JSON.parse(line) as HubFrame);
+      for (const line of lines) {
+        if (!line) continue;
+        // Every frame the hub sends must be one the protocol defines, field for field.
+        const frame = parseHubFrame(line);
+        if (!frame) throw new Error(`the hub sent a frame docs/protocol.md does not define: ${line.slice(0, 300)}`);
+        this.frames.push(frame);
+      }
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DROP_REASONS, EVENT_TYPES } from '../../src/events/types.js';
-import { ERROR_CODES } from '../../src/protocol/frames.js';
+import { DROP_REASONS, EVENT_REJECTIONS, EVENT_TYPES } from '../../src/events/types.js';
+import { ERROR_CODES, HUB_FRAME_TYPES } from '../../src/protocol/frames.js';
+import { ROOMS_METHODS } from '../../src/protocol/rooms-api.js';
 import { CHILD_STATES } from '../../src/supervisor/child-state.js';
 import { ROOT } from '../helpers/processes.js';
 
@@ -13,6 +14,17 @@ describe('docs agree with the code', () => {
     const events = doc('events.md');
     for (const type of EVENT_TYPES) expect(events, type).toContain(`\`${type}\``);
     for (const reason of DROP_REASONS) expect(events, reason).toContain(`\`${reason}\``);
+    for (const reason of EVENT_REJECTIONS) expect(events, reason).toContain(`| \`${reason}\``);
+  });
+
+  it('docs/rooms-rpc.md documents every method of the rooms API', () => {
+    const rpc = doc('rooms-rpc.md');
+    for (const method of ROOMS_METHODS) expect(rpc, method).toContain(`\`${method}(`);
+  });
+
+  it('docs/protocol.md documents every hub frame type', () => {
+    const protocol = doc('protocol.md');
+    for (const type of HUB_FRAME_TYPES) expect(protocol, type).toContain(`{"type":"${type}"`);
   });
 
   it('docs/protocol.md documents every hub error code', () => {

@@ -75,7 +75,7 @@ export const roomsCommand: CommandModule<object, RoomsArgs> = {
             admin.create(
               requireName(a.name, 'the room name'),
               requireUser(a),
-              { passphrase: a.passphrase, ttlSeconds: ttlSeconds(a.ttl), topic: a.topic, unlisted: a.unlisted },
+              { passphrase: a.passphrase, ttl_seconds: ttlSeconds(a.ttl), topic: a.topic, unlisted: a.unlisted },
               a.json,
             ),
           roomName,

@@ -1,15 +1,19 @@
 import xmlrpc from 'xmlrpc';
-import type { Admission, CreatedRoom, MemberChange, RoomInfo, RoomSummary } from '../../protocol/rooms-api.js';
+import {
+  type Admission,
+  type CreatedRoom,
+  type CreateOptions,
+  isAnswerTo,
+  type JoinProof,
+  type MemberChange,
+  type RoomInfo,
+  type RoomSummary,
+  type RoomsAnswer,
+  type RoomsMethod,
+  type RoomsParams,
+} from '../../protocol/rooms-api.js';
 
-export type { Admission, CreatedRoom, RoomInfo, RoomSummary } from '../../protocol/rooms-api.js';
-export { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
-
-export interface CreateOptions {
-  passphrase?: string;
-  ttlSeconds?: number;
-  topic?: string;
-  unlisted?: boolean;
-}
+export type { Admission, CreatedRoom, CreateOptions, RoomInfo, RoomSummary } from '../../protocol/rooms-api.js';
 
 /** A fault from the room service; its message is the service's sentence, `code` one of ROOMS_FAULTS. */
 export class RoomsFault extends Error {
@@ -38,13 +42,13 @@ export class RoomsClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
-  call<T>(method: string, params: unknown[]): Promise<T> {
+  call<M extends RoomsMethod>(method: M, params: RoomsParams[M]): Promise<RoomsAnswer<M>> {
     // The xmlrpc package hands its options to http.request, whose `signal` ends the request: a call
     // that times out must not leave its socket open (an unanswered request would hold it forever).
     const abort = new AbortController();
     const transport = { host: this.options.host, port: this.options.port, path: '/RPC2', signal: abort.signal };
     const client = xmlrpc.createClient(transport);
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         abort.abort();
         reject(new RoomsUnreachableError(`the room service at ${this.where} did not answer ${method} within ${this.timeoutMs} ms`));
@@ -53,7 +57,14 @@ export class RoomsClient {
         clearTimeout(timer);
         if (abort.signal.aborted) return;
         const error = failure as (Error & { code?: string | number; faultCode?: number; faultString?: string }) | null;
-        if (!error) return resolve(value as T);
+        if (!error && isAnswerTo(method, value)) return resolve(value);
+        if (!error) {
+          return reject(
+            new RoomsUnreachableError(
+              `the room service at ${this.where} answered ${method} with something else than docs/rooms-rpc.md describes; is that port a ThisCord room service of this version?`,
+            ),
+          );
+        }
         if (typeof error.faultCode === 'number') return reject(new RoomsFault(error.faultCode, error.faultString ?? error.message));
         if (error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET' || error.code === 'EHOSTUNREACH') {
           return reject(
@@ -67,7 +78,7 @@ export class RoomsClient {
     });
   }
 
-  ping(): Promise<string> {
+  ping(): Promise<'pong'> {
     return this.call('system.ping', []);
   }
 
@@ -76,18 +87,12 @@ export class RoomsClient {
   }
 
   createRoom(name: string, user: string, options: CreateOptions = {}): Promise<CreatedRoom> {
-    const struct: Record<string, unknown> = {};
-    if (options.passphrase) struct.passphrase = options.passphrase;
-    if (options.ttlSeconds !== undefined) struct.ttl_seconds = options.ttlSeconds;
-    if (options.topic !== undefined) struct.topic = options.topic;
-    if (options.unlisted !== undefined) struct.unlisted = options.unlisted;
-    return this.call('create_room', [name, user, struct]);
+    return this.call('create_room', [name, user, definedMembers(options)]);
   }
 
-  joinRoom(name: string, user: string, proof: { passphrase?: string | undefined; ticket?: string | undefined } = {}): Promise<Admission> {
-    const struct: Record<string, string> = {};
-    if (proof.passphrase) struct.passphrase = proof.passphrase;
-    if (proof.ticket) struct.ticket = proof.ticket;
+  joinRoom(name: string, user: string, proof: JoinProof = {}): Promise<Admission> {
+    // Empty members are left out: an empty passphrase or ticket proves nothing.
+    const struct = definedMembers({ passphrase: proof.passphrase || undefined, ticket: proof.ticket || undefined });
     return this.call('join_room', Object.keys(struct).length ? [name, user, struct] : [name, user]);
   }
 
@@ -99,11 +104,16 @@ export class RoomsClient {
     return this.call('leave_room', [name, ticket]);
   }
 
-  deleteRoom(name: string, ownerKey: string): Promise<{ room: string; deleted: boolean }> {
+  deleteRoom(name: string, ownerKey: string): Promise<RoomsAnswer<'delete_room'>> {
     return this.call('delete_room', [name, ownerKey]);
   }
 
   kick(name: string, ownerKey: string, user: string): Promise<MemberChange> {
     return this.call('kick', [name, ownerKey, user]);
   }
+}
+
+/** XML-RPC has no "absent" value: a member left undefined is left out of the struct. */
+function definedMembers<T extends object>(struct: T): T {
+  return Object.fromEntries(Object.entries(struct).filter(([, value]) => value !== undefined)) as T;
 }

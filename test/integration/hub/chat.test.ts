@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Push } from 'zeromq';
 import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
+import { encodeEnvelope } from '../../../src/events/envelope.js';
 import { signTicket } from '../../../src/tickets/ticket.js';
 import { EventCollector } from '../../helpers/events.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
 import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
+import { waitFor } from '../../helpers/wait.js';
 
 let stack: StackEnv;
 let rooms: RoomsClient;
@@ -130,7 +133,7 @@ describe('chat hub with real tickets', () => {
   });
 
   it('closes a room for its members when it expires or is deleted', async () => {
-    const temp = await rooms.createRoom('fleeting', 'kim', { ttlSeconds: 1 });
+    const temp = await rooms.createRoom('fleeting', 'kim', { ttl_seconds: 1 });
     const kim = await RawHubClient.hello(stack.hubPort, temp.ticket);
     expect(await kim.waitFor('room_closed', (f) => f.type === 'error', 5000)).toMatchObject({ code: 'room_closed', ref: 'fleeting' });
     const doomed = await rooms.createRoom('doomed', 'lee');
@@ -141,6 +144,32 @@ describe('chat hub with real tickets', () => {
     again.send({ type: 'hello', ticket: doomed.ticket });
     expect(await again.waitFor('refused', (f) => f.type === 'error')).toMatchObject({ code: 'room_closed' });
     for (const c of [kim, lee, again]) c.close();
+  });
+
+  it('acts only on well-formed room events on their own topic, and counts the others it drops', async () => {
+    const created = await rooms.createRoom('guarded', 'nina');
+    const nina = await RawHubClient.hello(stack.hubPort, created.ticket);
+    // Linger: the frames must still leave after close(), whatever the connection's progress by then.
+    const push = new Push({ linger: 2000 });
+    push.connect(`tcp://127.0.0.1:${stack.brokerPullPort}`);
+    const deleted = { type: 'room.deleted', ts: new Date().toISOString(), source: 'rooms', room: 'guarded', user: 'nina' };
+    try {
+      await push.send(encodeEnvelope('room/elsewhere', deleted));
+      await push.send(encodeEnvelope('room/guarded', { ...deleted, user: 7 }));
+      await push.send(encodeEnvelope('room/guarded', { type: 'room.deleted', room: 'guarded' }));
+      await push.send(encodeEnvelope('room/guarded', { ...deleted, type: 'room.demolished' }));
+    } finally {
+      push.close();
+    }
+    const warned = (): Record<string, unknown> | undefined =>
+      hub.lines.filter((line) => String(line.msg).includes('room event')).at(-1) as Record<string, unknown> | undefined;
+    await waitFor('the hub to count four refused room events', () => warned()?.dropped_total === 4);
+    expect(
+      hub.lines.filter((line) => String(line.msg).includes('room event')).reduce((sum, line) => sum + (line.dropped as number), 0),
+    ).toBe(4);
+    nina.send({ type: 'say', room: 'guarded', text: 'still open?', id: 'g1' });
+    expect(await nina.waitFor('ack', (f) => f.type === 'ack' || f.type === 'error')).toMatchObject({ type: 'ack', room: 'guarded' });
+    nina.close();
   });
 
   it('publishes login and logout with names and counts, never message text', async () => {

@@ -23,7 +23,7 @@ afterAll(async () => {
 describe('temporary rooms and room events', () => {
   it('deletes a room when its TTL runs out and publishes room.expired', async () => {
     const client = new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort });
-    await client.createRoom('short-lived', 'alice', { ttlSeconds: 1 });
+    await client.createRoom('short-lived', 'alice', { ttl_seconds: 1 });
     await client.joinRoom('short-lived', 'bob');
     expect((await client.listRooms()).map((room) => room.name)).toContain('short-lived');
     const expired = await events.waitForType('room.expired', (p) => p.room === 'short-lived', 5000);
@@ -39,7 +39,7 @@ describe('temporary rooms and room events', () => {
       // No sweep during the test: the call itself must notice the expiry.
       await startService('rooms', own, ['--expiry-check', '1h']);
       const client = new RoomsClient({ host: '127.0.0.1', port: own.roomsPort });
-      const created = await client.createRoom('brief', 'alice', { ttlSeconds: 1 });
+      const created = await client.createRoom('brief', 'alice', { ttl_seconds: 1 });
       await waitFor('the room to pass its expiry time', () => Date.now() > Date.parse(created.room_expires_at!) + 10);
       expect((await client.listRooms()).map((room) => room.name)).not.toContain('brief');
       await expect(client.joinRoom('brief', 'bob')).rejects.toMatchObject({ code: 105 });
@@ -75,7 +75,7 @@ describe('expiry at start-up', () => {
     // No sweep during the test: only the start-up check can remove the room.
     const first = await startService('rooms', own, ['--expiry-check', '1h']);
     const client = new RoomsClient({ host: '127.0.0.1', port: own.roomsPort });
-    const created = await client.createRoom('while-away', 'alice', { ttlSeconds: 1 });
+    const created = await client.createRoom('while-away', 'alice', { ttl_seconds: 1 });
     first.kill('SIGTERM');
     await first.waitForExit();
     await waitFor('the room to be past its expiry', () => Date.now() > Date.parse(created.room_expires_at!), { timeoutMs: 3000 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sanitizeForTerminal } from '../../../src/clients/terminal-text.js';
-import { ERROR_CODES, encodeFrame, parseClientFrame, parseHubFrame } from '../../../src/protocol/frames.js';
+import { ERROR_CODES, encodeFrame, type HubFrame, parseClientFrame, parseHubFrame } from '../../../src/protocol/frames.js';
 import { LineSplitter } from '../../../src/protocol/line-splitter.js';
 
 describe('client frame parsing', () => {
@@ -64,11 +64,50 @@ describe('client frame parsing', () => {
       expect(corrupted.ok).toBe(false);
     }
   });
+});
 
-  it('reads hub frames only with a known type', () => {
-    expect(parseHubFrame('{"type":"ack","id":1,"room":"r","seq":1,"ts":"t"}')?.type).toBe('ack');
-    expect(parseHubFrame('{"type":"evil"}')).toBeUndefined();
-    expect(parseHubFrame('garbage')).toBeUndefined();
+/** One frame of every type the hub sends; a type missing here does not compile. */
+const HUB_EXAMPLES: { [T in HubFrame['type']]: Extract<HubFrame, { type: T }> } = {
+  welcome: { type: 'welcome', user: 'alice', rooms: ['study'], server: 'thiscord-hub/0.1' },
+  ack: { type: 'ack', id: null, room: 'study', seq: 8, ts: '2026-11-24T09:30:01.000Z' },
+  message: { type: 'message', room: 'study', from: 'bob', text: 'hi', seq: 9, ts: '2026-11-24T09:30:02.000Z' },
+  presence: { type: 'presence', room: 'study', user: 'carol', event: 'kicked' },
+  history: { type: 'history', room: 'study', messages: [{ from: 'bob', text: 'hi', seq: 7, ts: '2026-11-24T09:30:00.000Z' }] },
+  who: { type: 'who', room: 'study', users: ['alice', 'bob'] },
+  ping: { type: 'ping', id: 'idle' },
+  pong: { type: 'pong' },
+  error: { type: 'error', code: 'rate_limited', message: 'slow down', ref: 'm9' },
+  bye: { type: 'bye', reason: 'server_shutdown' },
+};
+
+describe('hub frame parsing (the client side)', () => {
+  it.each(Object.values(HUB_EXAMPLES))('accepts $type as the hub sends it', (frame) => {
+    expect(parseHubFrame(encodeFrame(frame).trimEnd())).toEqual(frame);
+  });
+
+  it.each(Object.values(HUB_EXAMPLES))('refuses $type with a field missing or of the wrong type', (frame) => {
+    for (const key of Object.keys(frame).filter((k) => k !== 'type')) {
+      const wrong = JSON.stringify({ ...frame, [key]: { nested: true } });
+      expect(parseHubFrame(wrong), `${frame.type}.${key} of the wrong type`).toBeUndefined();
+      const { [key]: _gone, ...missing } = frame as Record<string, unknown>;
+      // Only optional fields (pong's id, error's ref) may be left out.
+      if (!(frame.type === 'error' && key === 'ref'))
+        expect(parseHubFrame(JSON.stringify(missing)), `${frame.type} without ${key}`).toBeUndefined();
+    }
+  });
+
+  it('refuses unknown types, inherited names, an unknown error code or presence event, and non-JSON', () => {
+    for (const line of [
+      '{"type":"evil"}',
+      '{"type":"constructor"}',
+      '{"type":"__proto__"}',
+      '{"type":"error","code":"made_up","message":"x"}',
+      '{"type":"presence","room":"r","user":"u","event":"dance"}',
+      '{"type":"ack","id":{"a":1},"room":"r","seq":1,"ts":"t"}',
+      'garbage',
+      'null',
+    ])
+      expect(parseHubFrame(line), line).toBeUndefined();
   });
 });
 

@@ -1,0 +1,34 @@
+import type { EventPublisher } from '../../src/events/publisher.js';
+import type { RoutableEvent } from '../../src/events/topics.js';
+import type { Journal } from './journal.js';
+import type { DirectoryState, RoomChange, RoomDirectory } from './room-directory.js';
+
+/**
+ * The one way room state changes: record the change in the journal, apply it to the directory,
+ * tell whoever caches a view of the directory, compact when the journal has grown, and publish
+ * the change's event once it is durable.
+ */
+export class CommitPipeline {
+  constructor(
+    private readonly directory: RoomDirectory,
+    private readonly journal: Journal<DirectoryState, RoomChange>,
+    private readonly events: EventPublisher,
+    private readonly onApplied: () => void,
+  ) {}
+
+  /**
+   * Resolves once the change is durable: the caller answers only then. Other calls may see the
+   * change before its fsync completes; a crash in between loses it, but it was never acknowledged
+   * to anyone. `describe` runs after the change is applied, so the event can report counts after it.
+   */
+  async commit(change: RoomChange, describe?: () => RoutableEvent): Promise<void> {
+    const durable = this.journal.appendDurably(change);
+    this.directory.apply(change);
+    this.onApplied();
+    const event = describe?.();
+    if (this.journal.wantsCompaction) this.journal.compact(this.directory.snapshot());
+    await durable;
+    // Published only once durable, so no subscriber hears of a change a crash could still undo.
+    if (event) this.events.publish(event);
+  }
+}
