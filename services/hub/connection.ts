@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { type ClientFrame, type ErrorCode, encodeFrame, type FrameId, type HubFrame, parseClientFrame } from '../../src/protocol/frames.js';
 import { LineSplitter } from '../../src/protocol/line-splitter.js';
+import { checkedTransition, type TransitionTable } from '../../src/state/transition-table.js';
 import type { Origin } from './connection-quota.js';
 import type { HubLimits } from './limits.js';
 import type { Member } from './room-registry.js';
@@ -12,7 +13,7 @@ import type { Member } from './room-registry.js';
  */
 export type ConnectionState = 'awaiting_hello' | 'active' | 'closing' | 'closed';
 
-const TRANSITIONS: Record<ConnectionState, readonly ConnectionState[]> = {
+const TRANSITIONS: TransitionTable<ConnectionState> = {
   awaiting_hello: ['active', 'closing', 'closed'],
   active: ['closing', 'closed'],
   closing: ['closed'],
@@ -139,8 +140,7 @@ export class Connection implements Member {
   }
 
   private transition(next: ConnectionState): void {
-    if (!TRANSITIONS[this.state].includes(next)) throw new Error(`connection ${this.id}: ${this.state} → ${next} is not a transition`);
-    this.state = next;
+    this.state = checkedTransition(TRANSITIONS, this.state, next, `connection ${this.id}`);
   }
 
   /**

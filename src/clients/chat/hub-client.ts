@@ -3,6 +3,7 @@ import net from 'node:net';
 import { type ClientFrame, type ErrorCode, encodeFrame, type HubFrame, parseHubFrame } from '../../protocol/frames.js';
 import { LineSplitter } from '../../protocol/line-splitter.js';
 import { nameKey } from '../../protocol/names.js';
+import { checkedTransition, type TransitionTable } from '../../state/transition-table.js';
 import type { Admission } from '../rooms/rooms-client.js';
 
 /**
@@ -14,6 +15,16 @@ import type { Admission } from '../rooms/rooms-client.js';
  * reconnect, and what cannot be sent is reported as `unsent`.
  */
 export type HubClientState = 'idle' | 'connecting' | 'greeting' | 'ready' | 'waiting' | 'closed';
+
+export const HUB_CLIENT_TRANSITIONS: TransitionTable<HubClientState> = {
+  idle: ['connecting', 'closed'],
+  connecting: ['greeting', 'waiting', 'closed'],
+  greeting: ['ready', 'waiting', 'closed'],
+  ready: ['waiting', 'closed'],
+  // Back to idle when every room was lost meanwhile: nothing left to greet the hub with.
+  waiting: ['connecting', 'idle', 'closed'],
+  closed: [],
+};
 
 export interface OutgoingMessage {
   id: string;
@@ -77,6 +88,7 @@ export class HubClient extends EventEmitter<HubClientEvents> {
 
   /** Connects with the first admission's ticket; the others are joined once welcomed. */
   start(admissions: Admission[]): void {
+    if (this.stateValue !== 'idle') throw new Error(`hub client: start() is for an idle client; this one is ${this.stateValue}`);
     for (const admission of admissions) this.admissions.set(nameKey(admission.room), admission);
     this.user = admissions[0]?.user ?? '';
     this.connect();
@@ -107,11 +119,14 @@ export class HubClient extends EventEmitter<HubClientEvents> {
   }
 
   close(): void {
+    if (this.stateValue === 'closed') return;
     this.setState('closed', 'closed by the user');
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.socket) {
-      this.socket.end(encodeFrame({ type: 'quit' }));
-      this.socket.destroy();
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.end(encodeFrame({ type: 'quit' }));
+      socket.destroy();
     }
     for (const message of [...this.inFlight.values(), ...this.outbox])
       this.emit('unsent', message, 'the client closed before it was acknowledged');
@@ -120,26 +135,30 @@ export class HubClient extends EventEmitter<HubClientEvents> {
   }
 
   private setState(state: HubClientState, detail: string): void {
-    if (this.stateValue === 'closed') return;
-    this.stateValue = state;
+    this.stateValue = checkedTransition(HUB_CLIENT_TRANSITIONS, this.stateValue, state, 'hub client');
     this.emit('state', state, detail);
   }
 
   private connect(): void {
     const first = this.admissions.values().next().value as Admission | undefined;
-    if (!first) return this.setState('idle', 'no room to join');
+    if (!first) {
+      if (this.stateValue !== 'idle') this.setState('idle', 'no room to join');
+      return;
+    }
     this.setState('connecting', `${this.options.host}:${this.options.port}`);
     const socket = net.connect({ host: this.options.host, port: this.options.port });
     this.socket = socket;
     socket.setNoDelay(true);
     const splitter = new LineSplitter(this.options.maxFrameBytes ?? MAX_FRAME_BYTES);
     socket.on('connect', () => {
+      if (socket !== this.socket) return;
       this.setState('greeting', 'connected');
       this.helloRoom = nameKey(first.room);
       this.pendingJoins = [];
       this.write({ type: 'hello', ticket: first.ticket });
     });
     socket.on('data', (chunk: Buffer) => {
+      if (socket !== this.socket) return;
       splitter.push(chunk, (line) => {
         const frame = parseHubFrame(line.toString('utf8'));
         if (frame) this.receive(frame);
@@ -150,7 +169,7 @@ export class HubClient extends EventEmitter<HubClientEvents> {
   }
 
   private lost(socket: net.Socket): void {
-    if (socket !== this.socket || this.stateValue === 'closed') return;
+    if (socket !== this.socket) return;
     this.socket = null;
     // Unacknowledged messages go back to the front of the queue, to be sent after the reconnect.
     this.outbox.unshift(...this.inFlight.values());
@@ -164,6 +183,8 @@ export class HubClient extends EventEmitter<HubClientEvents> {
   private receive(frame: HubFrame): void {
     switch (frame.type) {
       case 'welcome':
+        // Only the answer to our hello counts; a second welcome on the same connection means nothing.
+        if (this.stateValue !== 'greeting') break;
         this.backoffMs = this.options.initialBackoffMs ?? 100;
         this.user = frame.user;
         this.setState('ready', `welcome as ${frame.user}`);

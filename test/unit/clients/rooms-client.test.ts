@@ -65,8 +65,10 @@ describe('the room service client', () => {
     const failure = await client.ping().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RoomsUnreachableError);
     expect((failure as Error).message).toContain('did not answer system.ping within 200 ms');
-    expect(connections).toHaveLength(1);
+    expect(connections.length).toBeGreaterThan(0);
     // The server sees the client hang up: the request was aborted, not just forgotten.
-    await waitFor('the client to close its socket', () => connections[0]!.readableEnded || connections[0]!.destroyed, { timeoutMs: 5000 });
+    await waitFor('the client to close its socket', () => connections.every((socket) => socket.readableEnded || socket.destroyed), {
+      timeoutMs: 5000,
+    });
   });
 });
