@@ -11,7 +11,7 @@ import type { Member } from './room-registry.js';
  * A client connection's lifecycle. Only `awaiting_hello` and `active` read frames; `closing` has
  * said bye and is flushing; `closed` is final.
  */
-export type ConnectionState = 'awaiting_hello' | 'active' | 'closing' | 'closed';
+type ConnectionState = 'awaiting_hello' | 'active' | 'closing' | 'closed';
 
 const TRANSITIONS: TransitionTable<ConnectionState> = {
   awaiting_hello: ['active', 'closing', 'closed'],

@@ -3,7 +3,7 @@ import { nameKey } from '../../src/protocol/names.js';
 import { type TicketClaims, verifyTicket } from '../../src/tickets/ticket.js';
 
 /** Whether a ticket lets its holder in now, and if not the error to answer with. */
-export type GateDecision = { ok: true; claims: TicketClaims } | { ok: false; code: ErrorCode; message: string };
+type GateDecision = { ok: true; claims: TicketClaims } | { ok: false; code: ErrorCode; message: string };
 
 /**
  * Decides locally whether a ticket admits its holder: the HMAC and expiry from the room service's

@@ -7,7 +7,7 @@ import { RpcFault } from './faults.js';
 import { ParamReader } from './params.js';
 import type { RoomOps } from './room-ops.js';
 
-export interface CallContext {
+interface CallContext {
   clientAddress: string;
   logger: Logger;
 }
@@ -27,7 +27,7 @@ interface MethodSpec<M extends RoomsMethod> {
 type MethodTable = { [M in RoomsMethod]: MethodSpec<M> };
 
 /** A method ready to call with raw parameters. */
-export interface RoomMethod {
+interface RoomMethod {
   signature: string;
   help: string;
   minParams: number;

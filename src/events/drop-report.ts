@@ -2,7 +2,7 @@ import type { Logger } from '../logging/logger.js';
 
 const WARN_INTERVAL_MS = 1000;
 
-export type DropCounts<R extends string> = Record<R, number>;
+type DropCounts<R extends string> = Record<R, number>;
 
 /**
  * Counts what a consumer drops, by reason, and warns about it at most once a second, so a flood of

@@ -12,7 +12,7 @@ export function encodeEnvelope(topic: string, payload: unknown): string {
   return JSON.stringify({ topic, payload });
 }
 
-export type DecodedEnvelope =
+type DecodedEnvelope =
   | { ok: true; topic: string; topicFrame: Uint8Array | string; payloadFrame: Uint8Array | string }
   | { ok: false; reason: DropReason };
 

@@ -5,7 +5,7 @@ import type { EventOf } from './types.js';
 
 const REFUSED_RETRY_MS = 1000;
 
-export interface PublisherOptions {
+interface PublisherOptions {
   /** Messages ZeroMQ holds for an absent or slow broker before we start dropping. */
   highWaterMark?: number;
   /**
@@ -17,7 +17,7 @@ export interface PublisherOptions {
   lingerMs?: number;
 }
 
-export interface PublisherCounts {
+interface PublisherCounts {
   sent: number;
   dropped: number;
 }

@@ -1,7 +1,7 @@
 import { Subscriber } from 'zeromq';
 import { decodePublished, type ReceivedEvent } from './envelope.js';
 
-export interface SubscribeOptions {
+interface SubscribeOptions {
   endpoint: string;
   /** Topic prefixes; empty means everything. */
   prefixes: string[];

@@ -89,7 +89,7 @@ export type EventFields = { [T in EventType]: FromFields<(typeof EVENT_SCHEMAS)[
 
 export const EVENT_TYPES = events.types;
 
-export interface EventBase<T extends EventType = EventType> {
+interface EventBase<T extends EventType = EventType> {
   type: T;
   /** ISO 8601. */
   ts: string;
@@ -105,16 +105,16 @@ export function makeEvent<T extends EventType>(type: T, source: EventSource, fie
 
 /** Why `parseEvent` refused a payload (the order in which it checks). */
 export const EVENT_REJECTIONS = ['not_an_event', 'unknown_type', 'bad_fields', 'wrong_topic'] as const;
-export type EventRejection = (typeof EVENT_REJECTIONS)[number];
+type EventRejection = (typeof EVENT_REJECTIONS)[number];
 
 /**
  * An event as a consumer receives it. Its `source` is only what the publisher claims (anything on
  * the machine may publish), so it is read as a name, not checked against the services a consumer
  * does not load.
  */
-export type IncomingEvent = { [T in EventType]: Omit<EventOf<T>, 'source'> & { source: string } }[EventType];
+type IncomingEvent = { [T in EventType]: Omit<EventOf<T>, 'source'> & { source: string } }[EventType];
 
-export type ParsedEvent = { ok: true; event: IncomingEvent } | { ok: false; reason: EventRejection };
+type ParsedEvent = { ok: true; event: IncomingEvent } | { ok: false; reason: EventRejection };
 
 const isEventBase = object({ type: isString, ts: isInstant, source: isString });
 

@@ -7,10 +7,10 @@
  * An object guard accepts members it does not know: a newer producer may add fields (a signature,
  * an instance id) without older consumers refusing its messages.
  */
-export type Guard<T> = (value: unknown) => value is T;
+type Guard<T> = (value: unknown) => value is T;
 
 /** A member that may be absent; `object` makes its key optional in the inferred type. */
-export type OptionalGuard<T> = Guard<T | undefined> & { readonly optional: true };
+type OptionalGuard<T> = Guard<T | undefined> & { readonly optional: true };
 
 export type Infer<G> = G extends Guard<infer T> ? T : never;
 
@@ -65,7 +65,7 @@ export function recordOf<const K extends readonly string[], T>(keys: K, guard: G
     isPlainObject(value) && keys.every((key) => guard(value[key])) && Object.keys(value).length === keys.length;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
+function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -20,7 +20,7 @@ export interface TicketClaims {
 /** Far above any real ticket; stops a hostile client from making us hash megabytes. */
 export const MAX_TICKET_LENGTH = 1024;
 
-export type TicketCheck =
+type TicketCheck =
   | { ok: true; claims: TicketClaims }
   | { ok: false; reason: 'bad_ticket' }
   /** Genuine but past its expiry: the claims still prove who held it (the room service renews on it). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Push, Subscriber } from 'zeromq';
 import { decodePublished, encodeEnvelope, type ReceivedEvent } from '../../src/events/envelope.js';
 import { healthTopic } from '../../src/events/topics.js';
+import { parseEvent } from '../../src/events/types.js';
 import type { StackEnv } from './processes.js';
 import { waitFor } from './wait.js';
 
@@ -48,8 +49,9 @@ export class EventCollector {
     }
   }
 
+  /** Events of this type that are well-formed (parseEvent accepts them): a malformed one never matches. */
   ofType(type: string): ReceivedEvent[] {
-    return this.events.filter((event) => (event.payload as { type?: string } | null)?.type === type);
+    return this.events.filter((event) => isWellFormed(event, type));
   }
 
   waitFor(what: string, match: (event: ReceivedEvent) => boolean, timeoutMs = 10_000): Promise<ReceivedEvent> {
@@ -57,15 +59,16 @@ export class EventCollector {
   }
 
   waitForType(type: string, match: (payload: Record<string, unknown>) => boolean = () => true, timeoutMs = 10_000): Promise<ReceivedEvent> {
-    return this.waitFor(
-      type,
-      (event) => (event.payload as { type?: string } | null)?.type === type && match(event.payload as Record<string, unknown>),
-      timeoutMs,
-    );
+    return this.waitFor(type, (event) => isWellFormed(event, type) && match(event.payload as Record<string, unknown>), timeoutMs);
   }
 
   async close(): Promise<void> {
     this.socket.close();
     await this.loop;
   }
+}
+
+function isWellFormed(event: ReceivedEvent, type: string): boolean {
+  const parsed = parseEvent(event);
+  return parsed.ok && parsed.event.type === type;
 }
