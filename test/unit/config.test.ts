@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
-import { type CommonArgs, commonConfigFrom, commonConfigToEnv, commonOptions } from '../../src/config/options.js';
+import { type CommonArgs, commonConfigFrom, commonConfigToEnv, commonOptions, withEnv } from '../../src/config/options.js';
 import { ConfigError, parseDurationMs, parsePort } from '../../src/config/validate.js';
 
 function parse(argv: string[], env: Record<string, string> = {}): CommonArgs {
@@ -69,21 +69,20 @@ describe('configuration', () => {
     expect(() => parse([], { THISCORD_ROOMS_PORT: 'abc' })).toThrow(/--rooms-port/);
   });
 
-  it('ignores THISCORD_ variables that are not options, such as THISCORD_SECRET', () => {
-    process.env.THISCORD_SECRET = 'not a flag';
-    try {
-      expect(() =>
-        yargs([])
-          .options(commonOptions())
-          .strict()
-          .fail((msg, err) => {
-            throw err ?? new Error(msg);
-          })
-          .parseSync(),
-      ).not.toThrow();
-    } finally {
-      delete process.env.THISCORD_SECRET;
-    }
+  it('takes only options from THISCORD_ variables: THISCORD_SECRET becomes no flag, THISCORD_HUB_PORT a default', () => {
+    const env = { THISCORD_SECRET: 'not a flag', THISCORD_HUB_PORT: '2000' };
+    const options = withEnv(commonOptions(), env);
+    expect(Object.keys(options)).toEqual(Object.keys(commonOptions()));
+    expect(options['hub-port'].default).toBe('2000');
+    const parsed = yargs([])
+      .options(options)
+      .strict()
+      .fail((msg, err) => {
+        throw err ?? new Error(msg);
+      })
+      .parseSync() as Record<string, unknown>;
+    expect(parsed.hubPort).toBe(2000);
+    expect(Object.keys(parsed).filter((key) => /secret/i.test(key))).toEqual([]);
   });
 
   it('rejects an unknown log format or level', () => {
@@ -91,8 +90,30 @@ describe('configuration', () => {
     expect(() => parse(['--log-level', 'loud'])).toThrow(/--log-level/);
   });
 
-  it('round-trips through the environment handed to child processes', () => {
-    const config = commonConfigFrom(parse(['--hub-port', '4321', '--log-format', 'json']));
+  it('round-trips through the environment handed to child processes, every field', () => {
+    const config = commonConfigFrom(
+      parse([
+        '--host',
+        '127.0.0.9',
+        '--hub-port',
+        '4321',
+        '--rooms-port',
+        '4322',
+        '--broker-pull-port',
+        '4323',
+        '--broker-pub-port',
+        '4324',
+        '--data-dir',
+        '/tmp/thiscord-round-trip',
+        '--log-level',
+        'warn',
+        '--log-format',
+        'pretty',
+      ]),
+    );
+    const defaults = commonConfigFrom(parse([]));
+    // Every field differs from its default, so a variable the environment lost would show.
+    for (const key of Object.keys(config) as (keyof typeof config)[]) expect(config[key], key).not.toEqual(defaults[key]);
     expect(commonConfigFrom(parse([], commonConfigToEnv(config)))).toEqual(config);
   });
 

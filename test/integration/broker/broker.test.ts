@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Push, Subscriber } from 'zeromq';
 import { decodePublished, encodeEnvelope } from '../../../src/events/envelope.js';
@@ -103,11 +104,25 @@ describe('event broker', () => {
     await events.close();
   });
 
-  it('answers the end-to-end health check on system/health/<nonce>', async () => {
-    const health = new EventCollector(stack, []);
-    await health.ready();
-    expect(health.events.some((e) => e.topic.startsWith('system/health/'))).toBe(true);
-    await health.close();
+  it('carries a health probe on system/health/<nonce> back out to the subscriber of that nonce alone', async () => {
+    const nonce = randomUUID();
+    const mine = new Subscriber({ linger: 0 });
+    mine.connect(`tcp://127.0.0.1:${stack.brokerPubPort}`);
+    mine.subscribe(`system/health/${nonce}`);
+    const push = pusher();
+    const probe = { type: 'health.probe', nonce };
+    const received = mine.receive();
+    // Repeated until the fresh subscription is live (ZeroMQ's slow joiner); another nonce is sent
+    // alongside every time, and must not reach this subscriber.
+    await waitFor('the probe to come back', async () => {
+      await push.send(encodeEnvelope(`system/health/${randomUUID()}`, { type: 'health.probe', nonce: 'other' }));
+      await push.send(encodeEnvelope(`system/health/${nonce}`, probe));
+      return Promise.race([received.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 50))]);
+    });
+    const [topic, payload] = await received;
+    expect(decodePublished(topic!, payload)).toEqual({ topic: `system/health/${nonce}`, payload: probe });
+    push.close();
+    mine.close();
   });
 
   it('exits 0 within a second of SIGTERM', async () => {

@@ -42,10 +42,19 @@ describe("the seed's Python publisher and subscriber", () => {
         },
         { timeoutMs: 20_000, intervalMs: 0 },
       );
-      const first = JSON.parse(lines[0]!) as { topic: string; payload: { user: string; action: string; n: number } };
-      expect(first.topic).toBe('room/general');
-      expect(first.payload).toMatchObject({ user: 'alice', action: 'joined' });
-      expect(first.payload.n).toBeGreaterThanOrEqual(1);
+      // Once the subscription is live, every later event arrives: one more, then every line printed
+      // is exactly one the publisher sent, each once, in order, ending with that last one.
+      await execa(python, [seed('publisher.py'), String(stack.brokerPullPort), String(++sent)], { timeout: 10_000 });
+      await waitFor(`event ${sent} at the subscriber`, () => lines.some((line) => line.includes(`"n": ${sent}}`)), { timeoutMs: 10_000 });
+      const received = lines.map((line) => JSON.parse(line) as unknown);
+      const first = sent - received.length + 1;
+      expect(received).toEqual(
+        Array.from({ length: received.length }, (_, i) => ({
+          topic: 'room/general',
+          payload: { user: 'alice', action: 'joined', n: first + i },
+        })),
+      );
+      expect(first).toBeGreaterThanOrEqual(1);
     } finally {
       subscriber.kill('SIGKILL');
       await subscriber;
