@@ -40,6 +40,27 @@ export class RunningStack {
     return this.proc.lines.filter((line) => line.event === type && (service === undefined || line.service === service));
   }
 
+  /** A point in the log, to ask later what happened since. */
+  mark(): number {
+    return this.proc.lines.length;
+  }
+
+  /** Records with this event type since `mark`. */
+  eventsSince(mark: number, type: string, service?: string): LogLine[] {
+    return this.proc.lines.slice(mark).filter((line) => line.event === type && (service === undefined || line.service === service));
+  }
+
+  /**
+   * What became of the services other than `except` since `mark`, each from its pid in `before`:
+   * how often the supervisor saw it exit, and whether that very process still runs. (The latest
+   * service.healthy record would not tell: it stays the same until a restart has finished.)
+   */
+  others(before: Record<string, number>, mark: number, except: string): { service: string; exits: number; alive: boolean }[] {
+    return Object.entries(before)
+      .filter(([service]) => service !== except)
+      .map(([service, pid]) => ({ service, exits: this.eventsSince(mark, 'service.exited', service).length, alive: isAlive(pid) }));
+  }
+
   /** The current pid of each service, from its latest service.healthy record. */
   pids(): Record<string, number> {
     const pids: Record<string, number> = {};
