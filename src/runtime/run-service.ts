@@ -26,6 +26,12 @@ export function serviceCommand(definition: ServiceDefinition<ServiceName>, comma
 export async function runService(definition: ServiceDefinition<ServiceName>, args: ArgumentsCamelCase): Promise<void> {
   const config = commonConfigFrom(args as unknown as CommonArgs);
   const logger = createLogger({ service: definition.name, level: config.logLevel, format: config.logFormat });
+  // Signals are ours before the service starts: it logs that it is ready from inside start(), and a
+  // SIGTERM that followed that line at once would otherwise meet the default action and kill it.
+  let requested: string | null = null;
+  let stop = (reason: string): void => void (requested ??= reason);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   let running: RunningService;
   try {
     running = await definition.start({ config, args, logger });
@@ -40,7 +46,7 @@ export async function runService(definition: ServiceDefinition<ServiceName>, arg
     process.exit(1);
   });
   let stopping = false;
-  const stop = (reason: string): void => {
+  stop = (reason: string): void => {
     if (stopping) {
       logger.warn({ reason }, 'second stop request; exiting at once');
       process.exit(1);
@@ -62,9 +68,8 @@ export async function runService(definition: ServiceDefinition<ServiceName>, arg
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
   if (process.send) process.on('disconnect', () => stop('supervisor gone'));
+  if (requested) stop(requested);
 }
 
 function reportFatal(logger: Logger, what: string, error: unknown): void {
