@@ -3,20 +3,28 @@ import type { Admission, RoomsClient } from '../../src/clients/rooms/rooms-clien
 import type { HubFrame } from '../../src/protocol/frames.js';
 import { waitFor } from '../helpers/wait.js';
 
+/** Messages a room's history replays on join (the hub's --history default). */
+const HISTORY = 50;
+
 interface Sent {
   message: OutgoingMessage;
   sender: number;
   sentAt: number;
   outcome: 'pending' | 'acked' | 'unsent';
   settledAt: number;
+  /** Why it was reported unsent. */
+  reason?: string;
 }
 
 /** One simulated person: the real chat client's connection logic, and what it saw. */
 class Chatter {
   readonly client: HubClient;
+  /** Texts received, live or replayed as history. */
   readonly received = new Set<string>();
   /** [from, to) intervals during which the client was connected and in its room. */
   readonly readySpans: [number, number][] = [];
+  /** Each history replay: when it came and how many messages it held. */
+  readonly replays: { at: number; size: number }[] = [];
 
   constructor(
     readonly index: number,
@@ -31,12 +39,16 @@ class Chatter {
     });
     this.client.on('frame', (frame: HubFrame) => {
       if (frame.type === 'message') this.received.add(frame.text);
+      if (frame.type === 'history') {
+        for (const entry of frame.messages) this.received.add(entry.text);
+        this.replays.push({ at: Date.now(), size: frame.messages.length });
+      }
     });
     this.client.start([admission]);
   }
 
-  wasReadyThroughout(from: number, to: number): boolean {
-    return this.readySpans.some(([start, end]) => start <= from && end >= to);
+  readyAt(time: number): boolean {
+    return this.readySpans.some(([start, end]) => start <= time && end > time);
   }
 }
 
@@ -47,6 +59,8 @@ class Chatter {
 export class ChatLoad {
   readonly chatters: Chatter[] = [];
   readonly sent: Sent[] = [];
+  /** When the hub was killed: its history (memory only) went with it. */
+  readonly hubLostAt: number[] = [];
   private timer: NodeJS.Timeout | null = null;
   private counter = 0;
 
@@ -88,15 +102,16 @@ export class ChatLoad {
   private track(): void {
     for (const chatter of this.chatters) {
       chatter.client.on('acked', (message) => this.settle(message, 'acked'));
-      chatter.client.on('unsent', (message) => this.settle(message, 'unsent'));
+      chatter.client.on('unsent', (message, reason) => this.settle(message, 'unsent', reason));
     }
   }
 
-  private settle(message: OutgoingMessage, outcome: 'acked' | 'unsent'): void {
+  private settle(message: OutgoingMessage, outcome: 'acked' | 'unsent', reason?: string): void {
     const entry = this.sent.find((sent) => sent.message === message);
     if (entry && entry.outcome === 'pending') {
       entry.outcome = outcome;
       entry.settledAt = Date.now();
+      if (reason !== undefined) entry.reason = reason;
     }
   }
 
@@ -111,13 +126,19 @@ export class ChatLoad {
     return this.sent.filter((s) => s.outcome === 'acked' && s.settledAt >= from && s.settledAt <= to).length;
   }
 
-  /** Stops sending and waits until every message typed is either acknowledged or reported unsent. */
+  /** Messages typed in [from, to) that were sent again after a reconnect and then acknowledged. */
+  resentAndAcked(from: number, to: number): number {
+    return this.sent.filter((s) => s.outcome === 'acked' && s.sentAt >= from && s.sentAt < to).length;
+  }
+
+  /** Stops sending, waits until every message typed is settled and every client is back in the room. */
   async settleAll(timeoutMs = 15_000): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await waitFor('every message to be acknowledged or reported unsent', () => this.sent.every((s) => s.outcome !== 'pending'), {
       timeoutMs,
     });
+    await this.allReady(timeoutMs);
     // Deliveries of the last acknowledged messages may still be on the wire.
     await waitFor('the last deliveries', () => this.missing().length === 0, { timeoutMs: 5000 }).catch(() => undefined);
   }
@@ -126,13 +147,24 @@ export class ChatLoad {
     this.timer ??= setInterval(() => this.tick(), intervalMs / this.chatters.length);
   }
 
-  /** Acknowledged messages that a member connected throughout their sending did not receive. */
+  /**
+   * Acknowledged messages that a member connected now does not have. A member must have every
+   * message relayed while it was in the room, and every one it was away for that the history
+   * replayed when it came back: that is, unless the hub that relayed it was killed before the
+   * member came back (history lives in the hub's memory), or the replay was full (the oldest fall
+   * out of it). This covers what was typed offline and sent after a reconnect.
+   */
   missing(): string[] {
     const missing: string[] = [];
     for (const sent of this.sent.filter((s) => s.outcome === 'acked')) {
       for (const chatter of this.chatters) {
-        if (chatter.index === sent.sender || !chatter.wasReadyThroughout(sent.sentAt, sent.settledAt)) continue;
-        if (!chatter.received.has(sent.message.text)) missing.push(`${sent.message.text} → drill-${chatter.index}`);
+        if (chatter.index === sent.sender || chatter.client.state !== 'ready' || chatter.received.has(sent.message.text)) continue;
+        if (!chatter.readyAt(sent.settledAt)) {
+          const back = chatter.replays.find((replay) => replay.at >= sent.settledAt);
+          const hubLost = this.hubLostAt.some((at) => at >= sent.settledAt && (!back || at <= back.at));
+          if (!back || hubLost || back.size >= HISTORY) continue;
+        }
+        missing.push(`${sent.message.text} → drill-${chatter.index}`);
       }
     }
     return missing;
@@ -143,16 +175,27 @@ export class ChatLoad {
     return { typed: this.sent.length, acked: count('acked'), unsent: count('unsent'), pending: count('pending') };
   }
 
+  /** Why messages were reported unsent, each reason once with its count. */
+  unsentReasons(): Record<string, number> {
+    const reasons: Record<string, number> = {};
+    for (const sent of this.sent.filter((s) => s.outcome === 'unsent'))
+      reasons[sent.reason ?? '?'] = (reasons[sent.reason ?? '?'] ?? 0) + 1;
+    return reasons;
+  }
+
   close(): void {
     if (this.timer) clearInterval(this.timer);
     for (const chatter of this.chatters) chatter.client.close();
   }
 }
 
-/** An admin creating and joining rooms in a loop; remembers every create that was acknowledged. */
+/**
+ * An admin creating and joining rooms in a loop. Remembers every create that was acknowledged
+ * and every call that failed, with when, so a drill can tell whether rooms were being created.
+ */
 export class AdminLoop {
-  readonly created: string[] = [];
-  failures = 0;
+  readonly created: { name: string; at: number }[] = [];
+  readonly failures: { at: number; message: string }[] = [];
   private running = true;
   private readonly done: Promise<void>;
 
@@ -162,15 +205,27 @@ export class AdminLoop {
         try {
           const name = `admin-${i}`;
           await rooms.createRoom(name, 'admin');
-          this.created.push(name);
+          this.created.push({ name, at: Date.now() });
           await rooms.joinRoom(name, `guest-${i}`);
-        } catch {
-          this.failures++;
+        } catch (error) {
+          this.failures.push({ at: Date.now(), message: (error as Error).message });
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
+  }
+
+  names(): string[] {
+    return this.created.map((room) => room.name);
+  }
+
+  createdSince(at: number): number {
+    return this.created.filter((room) => room.at >= at).length;
+  }
+
+  failedSince(at: number): string[] {
+    return this.failures.filter((failure) => failure.at >= at).map((failure) => failure.message);
   }
 
   async stop(): Promise<void> {
