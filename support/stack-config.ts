@@ -2,12 +2,12 @@ import type { CommonConfig } from '../src/config/options.js';
 import { freePorts } from './ports.js';
 
 /**
- * A whole stack's configuration for a test or a benchmark: loopback, four free ports from this
+ * A whole stack's configuration for a test or a benchmark: loopback, five free ports from this
  * checkout's range (never the defaults, so a running stack is left alone), JSON logs. Hand it to
  * processes with `commonConfigToEnv`, as the supervisor does to its children, so that every
  * THISCORD_* variable is spelled in one place.
  */
 export async function loopbackStackConfig(dataDir: string, logLevel: CommonConfig['logLevel'] = 'info'): Promise<CommonConfig> {
-  const [hubPort, roomsPort, brokerPullPort, brokerPubPort] = (await freePorts(4)) as [number, number, number, number];
-  return { host: '127.0.0.1', hubPort, roomsPort, brokerPullPort, brokerPubPort, dataDir, logLevel, logFormat: 'json' };
+  const [hubPort, roomsPort, brokerPullPort, brokerPubPort, ircPort] = (await freePorts(5)) as [number, number, number, number, number];
+  return { host: '127.0.0.1', hubPort, ircPort, roomsPort, brokerPullPort, brokerPubPort, dataDir, logLevel, logFormat: 'json' };
 }

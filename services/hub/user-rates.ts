@@ -1,4 +1,4 @@
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../../src/limits/token-bucket.js';
 
 /**
  * Flood control per user, across all of that user's connections: twenty connections under one

@@ -11,6 +11,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 export const DEFAULTS = {
   host: '127.0.0.1',
   hubPort: 12345,
+  ircPort: 6667,
   roomsPort: 3000,
   brokerPullPort: 5555,
   brokerPubPort: 5556,
@@ -22,6 +23,7 @@ export const DEFAULTS = {
 export interface CommonConfig {
   host: string;
   hubPort: number;
+  ircPort: number;
   roomsPort: number;
   brokerPullPort: number;
   brokerPubPort: number;
@@ -73,6 +75,7 @@ export const commonOptions = (): typeof baseOptions => withEnv(baseOptions);
 const baseOptions = {
   host: validated('address every service binds to and clients connect to', DEFAULTS.host, (v) => parseHost('host', v)),
   'hub-port': portOption('hub-port', 'chat hub TCP port', DEFAULTS.hubPort),
+  'irc-port': portOption('irc-port', 'IRC gateway port (plain-text IRC)', DEFAULTS.ircPort),
   'rooms-port': portOption('rooms-port', 'room service XML-RPC port', DEFAULTS.roomsPort),
   'broker-pull-port': portOption('broker-pull-port', 'event broker port publishers PUSH to', DEFAULTS.brokerPullPort),
   'broker-pub-port': portOption('broker-pub-port', 'event broker port subscribers SUB from', DEFAULTS.brokerPubPort),
@@ -99,6 +102,7 @@ export function commonConfigFrom(args: CommonArgs): CommonConfig {
   return {
     host: args.host,
     hubPort: args.hubPort,
+    ircPort: args.ircPort,
     roomsPort: args.roomsPort,
     brokerPullPort: args.brokerPullPort,
     brokerPubPort: args.brokerPubPort,
@@ -113,6 +117,7 @@ export function commonConfigToEnv(config: CommonConfig): Record<string, string> 
   return {
     THISCORD_HOST: config.host,
     THISCORD_HUB_PORT: String(config.hubPort),
+    THISCORD_IRC_PORT: String(config.ircPort),
     THISCORD_ROOMS_PORT: String(config.roomsPort),
     THISCORD_BROKER_PULL_PORT: String(config.brokerPullPort),
     THISCORD_BROKER_PUB_PORT: String(config.brokerPubPort),

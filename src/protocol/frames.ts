@@ -31,6 +31,9 @@ export type ClientFrame =
   | { type: 'pong'; id?: FrameId }
   | { type: 'quit' };
 
+/** By convention (docs/protocol.md) a `say` whose text starts with this is an action: `/me waves`. */
+export const ME_ACTION = '/me ';
+
 export const ERROR_CODES = [
   'bad_json',
   'unknown_type',

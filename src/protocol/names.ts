@@ -1,5 +1,6 @@
 /** Room and user names: 1–32 letters, digits, `_`, `-`, `.`; unique regardless of case. */
-const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,32}$/;
+export const NAME_MAX_LENGTH = 32;
+const NAME_PATTERN = new RegExp(`^[A-Za-z0-9_.-]{1,${NAME_MAX_LENGTH}}$`);
 export const NAME_RULE = '1 to 32 letters, digits, "_", "-" or "."';
 
 export function isValidName(value: unknown): value is string {

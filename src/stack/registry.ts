@@ -1,5 +1,6 @@
 import { brokerService } from '../../services/broker/service.js';
 import { hubService } from '../../services/hub/service.js';
+import { ircService } from '../../services/irc/service.js';
 import { roomsService } from '../../services/rooms/service.js';
 import { brokerPubEndpoint, brokerPullEndpoint, type CommonConfig, hubLocalSocket } from '../config/options.js';
 import type { ServiceDefinition } from '../runtime/definition.js';
@@ -74,6 +75,14 @@ export const SERVICE_REGISTRY = [
     endpoint: (c) => `tcp://${c.host}:${c.hubPort}`,
     // Its local socket: outside the client connection quotas, so a hub full of clients is still probed.
     probe: async (c) => new (await import('../supervisor/probes/hub-probe.js')).HubProbe({ path: hubLocalSocket(c) }),
+  },
+  {
+    service: ircService,
+    dependsOn: ['rooms', 'hub'],
+    restart: 'permanent',
+    colour: 'brightMagenta',
+    endpoint: (c) => `irc://${c.host}:${c.ircPort}`,
+    probe: async (c) => new (await import('../supervisor/probes/irc-probe.js')).IrcProbe({ host: c.host, port: c.ircPort }),
   },
 ] as const satisfies readonly ServiceEntry[];
 

@@ -124,6 +124,7 @@ afterAll(async () => {
 /** Ports and a data dir of one test stack, never the defaults, so tests and a running stack coexist. */
 export interface StackEnv {
   hubPort: number;
+  ircPort: number;
   roomsPort: number;
   brokerPullPort: number;
   brokerPubPort: number;
@@ -137,6 +138,7 @@ export async function makeStackEnv(options: { logLevel?: LogLevel } = {}): Promi
   const config = await loopbackStackConfig(dataDir, options.logLevel);
   return {
     hubPort: config.hubPort,
+    ircPort: config.ircPort,
     roomsPort: config.roomsPort,
     brokerPullPort: config.brokerPullPort,
     brokerPubPort: config.brokerPubPort,
@@ -148,7 +150,7 @@ export async function makeStackEnv(options: { logLevel?: LogLevel } = {}): Promi
 
 /** Starts `dist/services/<name>/main.js` with the stack's env and waits for its `ready` log record. */
 export async function startService(
-  name: 'broker' | 'rooms' | 'hub',
+  name: 'broker' | 'rooms' | 'hub' | 'irc',
   stack: StackEnv,
   args: string[] = [],
   env: Record<string, string> = {},

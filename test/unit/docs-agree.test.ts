@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../services/irc/commands/index.js';
+import { NUMERICS } from '../../services/irc/numerics.js';
 import { DROP_REASONS, EVENT_REJECTIONS, EVENT_TYPES } from '../../src/events/types.js';
 import { ERROR_CODES, HUB_FRAME_TYPES } from '../../src/protocol/frames.js';
 import { ROOMS_METHODS } from '../../src/protocol/rooms-api.js';
@@ -48,6 +50,15 @@ describe('docs agree with the code', () => {
   it('docs/protocol.md documents every hub error code', () => {
     const protocol = doc('protocol.md');
     for (const code of ERROR_CODES) expect(protocol, code).toContain(`\`${code}\``);
+  });
+
+  it('docs/irc.md documents every IRC command and every numeric the gateway sends', () => {
+    const irc = doc('irc.md');
+    for (const command of Object.keys(COMMANDS)) expect(irc, command).toContain(`\`${command}`);
+    for (const [name, code] of Object.entries(NUMERICS)) {
+      expect(irc, name).toContain(name);
+      expect(irc, code).toContain(`\`${code}\``);
+    }
   });
 
   it('docs/supervisor.md gives every child state, and only those, a row with a known event', () => {

@@ -1,9 +1,7 @@
 import readline from 'node:readline';
+import { ME_ACTION } from '../../protocol/frames.js';
 import { clockTime } from '../../text/readable.js';
 import { sanitizeForTerminal } from '../terminal-text.js';
-
-/** By convention (docs/protocol.md) a message whose text starts with this is an action. */
-export const ME_ACTION = '/me ';
 
 const clock = (ts?: string): string => clockTime(ts ?? Date.now(), false);
 

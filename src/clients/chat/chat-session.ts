@@ -1,5 +1,5 @@
 import type { CommonConfig } from '../../config/options.js';
-import type { HubFrame } from '../../protocol/frames.js';
+import { type HubFrame, ME_ACTION } from '../../protocol/frames.js';
 import { isValidName, NAME_RULE, nameKey } from '../../protocol/names.js';
 import { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
 import { Prompter } from '../prompter.js';
@@ -8,7 +8,7 @@ import { saveAdmission, ticketFor } from '../rooms/credentials.js';
 import { type Admission, RoomsClient, RoomsFault, RoomsUnreachableError } from '../rooms/rooms-client.js';
 import { sanitizeForTerminal } from '../terminal-text.js';
 import { CHAT_HELP, type ChatCommand, parseChatLine } from './chat-commands.js';
-import { ChatScreen, ME_ACTION } from './chat-screen.js';
+import { ChatScreen } from './chat-screen.js';
 import { HubClient } from './hub-client.js';
 
 export interface ChatOptions {

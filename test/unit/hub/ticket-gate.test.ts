@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TicketGate } from '../../../services/hub/ticket-gate.js';
-import { TokenBucket } from '../../../services/hub/token-bucket.js';
+import { TokenBucket } from '../../../src/limits/token-bucket.js';
 import { signTicket } from '../../../src/tickets/ticket.js';
 
 const secret = Buffer.from('unit-test-secret-0123456789abcdef');

@@ -15,6 +15,7 @@ import { ROOT } from '../../helpers/processes.js';
 const config: CommonConfig = {
   host: '127.0.0.1',
   hubPort: 1,
+  ircPort: 5,
   roomsPort: 2,
   brokerPullPort: 3,
   brokerPubPort: 4,
@@ -55,7 +56,7 @@ async function serveHelp(registry: readonly ServiceEntry<ServiceName>[]): Promis
 
 describe('the service registry', () => {
   it('names each service after its folder, which holds service.ts and the entry the supervisor runs', () => {
-    expect(SERVICE_NAMES).toEqual(['broker', 'rooms', 'hub']);
+    expect(SERVICE_NAMES).toEqual(['broker', 'rooms', 'hub', 'irc']);
     for (const spec of childSpecs(config, undefined)) {
       expect(existsSync(path.join(ROOT, 'services', spec.name, 'service.ts')), spec.name).toBe(true);
       expect(spec.entry.endsWith(path.join('services', spec.name, 'main.js'))).toBe(true);
@@ -90,7 +91,7 @@ describe('the service registry', () => {
   });
 
   it('drives the log colours, the supervisor keeping its own', () => {
-    expect(logColours(withEcho)).toEqual({ broker: 36, rooms: 35, hub: 32, echo: 34, supervisor: 33 });
+    expect(logColours(withEcho)).toEqual({ broker: 36, rooms: 35, hub: 32, irc: 95, echo: 34, supervisor: 33 });
   });
 
   it('drives `thiscord serve`: one subcommand per entry', async () => {
@@ -100,7 +101,7 @@ describe('the service registry', () => {
   });
 
   it('drives the names logs and events accept', () => {
-    expectTypeOf<ServiceName>().toEqualTypeOf<'broker' | 'rooms' | 'hub'>();
+    expectTypeOf<ServiceName>().toEqualTypeOf<'broker' | 'rooms' | 'hub' | 'irc'>();
     expectTypeOf<LogSource>().toEqualTypeOf<ServiceName | 'supervisor' | 'cli'>();
     expectTypeOf<EventSource>().toEqualTypeOf<ServiceName | 'supervisor' | 'cli'>();
   });

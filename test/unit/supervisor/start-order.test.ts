@@ -6,6 +6,7 @@ import { startOrder } from '../../../src/supervisor/start-order.js';
 const config: CommonConfig = {
   host: '127.0.0.1',
   hubPort: 1,
+  ircPort: 5,
   roomsPort: 2,
   brokerPullPort: 3,
   brokerPubPort: 4,

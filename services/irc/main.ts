@@ -1,0 +1,4 @@
+import { serviceMain } from '../../src/runtime/main.js';
+import { ircService } from './service.js';
+
+await serviceMain(ircService);

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { type Probe, withTimeout } from './probe.js';
+
+/**
+ * The IRC gateway is healthy when a fresh connection gets a PONG for its PING (allowed before
+ * registration), answered by the gateway's command table like any client's.
+ */
+export class IrcProbe implements Probe {
+  constructor(private readonly target: { path: string } | { host: string; port: number }) {}
+
+  check(timeoutMs: number): Promise<void> {
+    const token = `probe-${randomUUID().slice(0, 8)}`;
+    const socket = net.connect(this.target);
+    const answered = new Promise<void>((resolve, reject) => {
+      let buffered = '';
+      socket.setEncoding('utf8');
+      socket.on('connect', () => socket.write(`PING :${token}\r\nQUIT\r\n`));
+      socket.on('data', (chunk: string) => {
+        buffered += chunk;
+        for (const line of buffered.split('\r\n').slice(0, -1)) {
+          if (/^:\S+ PONG \S+ :?(\S+)$/.exec(line)?.[1] === token) return resolve();
+        }
+      });
+      socket.on('error', (error) => reject(error));
+      socket.on('close', () => reject(new Error('the IRC gateway closed the connection without a PONG')));
+    });
+    return withTimeout(answered, timeoutMs, 'the IRC gateway PING').finally(() => socket.destroy());
+  }
+
+  close(): void {}
+}
