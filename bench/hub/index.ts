@@ -92,7 +92,7 @@ async function waitUntil(done: () => boolean, idleMs: number, progress: () => nu
   }
 }
 
-async function fanOut(port: number): Promise<{ rate: number; p50: number; p99: number; lost: number }> {
+export async function fanOut(port: number): Promise<{ rate: number; p50: number; p99: number; lost: number }> {
   const room = `fanout-${Math.random().toString(36).slice(2)}`;
   const members = await connectMembers(port, room, MEMBERS, true);
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -151,7 +151,7 @@ async function idle(port: number, pid: number): Promise<number> {
   return ((after - before) * 1024) / IDLE_CONNECTIONS;
 }
 
-async function startHub(): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+export async function startHub(): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-hub-'));
   // No broker runs: the hub's events go nowhere, as its publisher never blocks on a missing broker.
   const config = await loopbackStackConfig(dataDir);

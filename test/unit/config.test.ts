@@ -38,6 +38,7 @@ describe('configuration', () => {
       parse([], {
         THISCORD_HOST: '127.0.0.2',
         THISCORD_HUB_PORT: '2000',
+        THISCORD_IRC_PORT: '2004',
         THISCORD_ROOMS_PORT: '2001',
         THISCORD_BROKER_PULL_PORT: '2002',
         THISCORD_BROKER_PUB_PORT: '2003',
@@ -49,6 +50,7 @@ describe('configuration', () => {
     expect(config).toEqual({
       host: '127.0.0.2',
       hubPort: 2000,
+      ircPort: 2004,
       roomsPort: 2001,
       brokerPullPort: 2002,
       brokerPubPort: 2003,
