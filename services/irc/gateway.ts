@@ -16,7 +16,8 @@ export interface GatewaySettings {
   /** The server password PASS must give, when set. */
   password: string | undefined;
   motd: string[] | undefined;
-  hub: { host: string; port: number };
+  /** The hub's local socket, or its TCP address when it has none (another machine). */
+  hub: { host: string; port: number; socketPath?: string };
   rooms: { host: string; port: number };
 }
 

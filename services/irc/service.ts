@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { durationOption, integerOption } from '../../src/config/options.js';
+import { durationOption, hubLocalSocket, integerOption } from '../../src/config/options.js';
 import { defineService } from '../../src/runtime/definition.js';
 import { describeListenError, StartupError } from '../../src/runtime/startup-error.js';
 import type { IrcLimits } from './limits.js';
@@ -83,7 +83,9 @@ export const ircService = defineService({
         limits,
         password,
         motd: readMotd(args.ircMotdFile),
-        hub: { host: config.host, port: config.hubPort },
+        // The hub's local socket: the gateway applies per-address limits to its own clients, so its
+        // users must not share the hub's per-address quota for 127.0.0.1 with each other.
+        hub: { host: config.host, port: config.hubPort, socketPath: hubLocalSocket(config) },
         rooms: { host: config.host, port: config.roomsPort },
       },
       logger,

@@ -35,6 +35,8 @@ export interface OutgoingMessage {
 export interface HubClientOptions {
   host: string;
   port: number;
+  /** The hub's local socket instead of TCP: for gateways on the hub's machine (docs/protocol.md). */
+  socketPath?: string;
   /** Gets a fresh ticket for a room whose ticket expired (from the room service). */
   renew?: (room: string) => Promise<Admission>;
   initialBackoffMs?: number;
@@ -145,8 +147,9 @@ export class HubClient extends EventEmitter<HubClientEvents> {
       if (this.stateValue !== 'idle') this.setState('idle', 'no room to join');
       return;
     }
-    this.setState('connecting', `${this.options.host}:${this.options.port}`);
-    const socket = net.connect({ host: this.options.host, port: this.options.port });
+    const { host, port, socketPath } = this.options;
+    this.setState('connecting', socketPath ?? `${host}:${port}`);
+    const socket = socketPath ? net.connect({ path: socketPath }) : net.connect({ host, port });
     this.socket = socket;
     socket.setNoDelay(true);
     const splitter = new LineSplitter(this.options.maxFrameBytes ?? MAX_FRAME_BYTES);

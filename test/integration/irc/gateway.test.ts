@@ -14,7 +14,8 @@ beforeAll(async () => {
   stack = await makeStackEnv();
   await startService('broker', stack, ['--stats-interval', '0']);
   await startService('rooms', stack);
-  await startService('hub', stack);
+  // A tight per-address quota at the hub: the gateway's users reach it through its local socket instead.
+  await startService('hub', stack, ['--max-connections-per-address', '2']);
   const motd = path.join(stack.dataDir, 'motd.txt');
   writeFileSync(motd, 'Be kind.\nNo spoilers.\n');
   await startService('irc', stack, ['--irc-registration-timeout', '1500ms', '--irc-motd-file', motd]);
@@ -214,6 +215,14 @@ describe('IRC gateway: channels are rooms', () => {
 });
 
 describe('IRC gateway: limits', () => {
+  it("reaches the hub through its local socket: IRC users do not share the hub's quota for 127.0.0.1", async () => {
+    const users = await Promise.all(['q1', 'q2', 'q3', 'q4'].map((nick) => RawIrcClient.register(stack.ircPort, nick)));
+    for (const user of users) await user.join('#quota');
+    users[3]!.send('PRIVMSG #quota :everyone here?');
+    await users[0]!.waitFor('message from q4', (m) => m.command === 'PRIVMSG' && m.source?.startsWith('q4!') === true);
+    for (const user of users) user.close();
+  });
+
   it('pings an idle client, drops one that does not answer, and caps connections per address', async () => {
     const port = await freePort();
     await startService('irc', stack, [
