@@ -1,11 +1,12 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventCollector } from '../../helpers/events.js';
+import { RawIrcClient } from '../../helpers/irc-client.js';
 import { makeStackEnv, type StackEnv } from '../../helpers/processes.js';
 import { isAlive, RunningStack } from '../../helpers/stack.js';
 import { sleep, waitFor } from '../../helpers/wait.js';
 
-const SERVICES = ['broker', 'rooms', 'hub'] as const;
+const SERVICES = ['broker', 'rooms', 'hub', 'irc'] as const;
 const stacks: StackEnv[] = [];
 
 async function freshStack(): Promise<StackEnv> {
@@ -27,11 +28,14 @@ function listen(port: number): Promise<net.Server> {
 }
 
 describe('thiscord up', () => {
-  it('starts broker, rooms and hub in order, and restarts each after kill -9 without touching the others', async () => {
+  it('starts broker, rooms, hub and the IRC gateway in order, and restarts each after kill -9 without touching the others', async () => {
     const stack = await freshStack();
     const up = await RunningStack.up(stack);
-    expect(up.events('service.healthy').map((line) => line.service)).toEqual(['broker', 'rooms', 'hub']);
-    expect(up.events('supervisor.up')[0]).toMatchObject({ services: ['broker', 'rooms', 'hub'] });
+    expect(up.events('service.healthy').map((line) => line.service)).toEqual([...SERVICES]);
+    expect(up.events('supervisor.up')[0]).toMatchObject({ services: [...SERVICES] });
+    const endpoints = await up.proc.waitForLine('the endpoints record', (line) => line.endpoints !== undefined);
+    expect(endpoints.endpoints).toMatchObject({ irc: `irc://127.0.0.1:${stack.ircPort}` });
+    (await RawIrcClient.register(stack.ircPort, 'up-check')).close();
     const events = new EventCollector(stack, ['system/']);
     await events.ready();
     for (const victim of SERVICES) {

@@ -18,14 +18,15 @@ const names = (specs: ChildSpec[]): string[] => specs.map((spec) => spec.name);
 const specs = childSpecs(config, 5000);
 
 describe('startOrder', () => {
-  it('starts the whole stack broker, then rooms, then hub', () => {
-    expect(names(startOrder(specs))).toEqual(['broker', 'rooms', 'hub']);
+  it('starts the whole stack broker, then rooms, then hub, then the IRC gateway', () => {
+    expect(names(startOrder(specs))).toEqual(['broker', 'rooms', 'hub', 'irc']);
   });
 
   it('adds what an --only service depends on, in dependency order', () => {
     expect(names(startOrder(specs, ['hub']))).toEqual(['broker', 'rooms', 'hub']);
     expect(names(startOrder(specs, ['rooms']))).toEqual(['broker', 'rooms']);
     expect(names(startOrder(specs, ['broker']))).toEqual(['broker']);
+    expect(names(startOrder(specs, ['irc']))).toEqual(['broker', 'rooms', 'hub', 'irc']);
   });
 
   it('orders by dependencies, not by the order --only lists them', () => {
@@ -33,7 +34,7 @@ describe('startOrder', () => {
   });
 
   it('refuses an unknown service, listing the ones it knows', () => {
-    expect(() => startOrder(specs, ['hubb'])).toThrow('unknown service "hubb" in --only; choose from broker, rooms, hub');
+    expect(() => startOrder(specs, ['hubb'])).toThrow('unknown service "hubb" in --only; choose from broker, rooms, hub, irc');
   });
 
   it('refuses specs that depend on each other in a cycle', () => {
