@@ -4,6 +4,7 @@ import { makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { type ClientFrame, type ErrorCode, encodeFrame } from '../../src/protocol/frames.js';
 import { nameKey } from '../../src/protocol/names.js';
+import { listenOn } from '../../src/runtime/listen.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { ConnectionQuota, type Origin } from './connection-quota.js';
 import type { HubLimits } from './limits.js';
@@ -271,14 +272,4 @@ export class Hub implements ConnectionHandler {
     if (!room) connection.error('not_in_room', `you are not in room ${roomName.slice(0, 64)}; join it with a ticket first`, ref);
     return room;
   }
-}
-
-function listenOn(server: net.Server, options: net.ListenOptions): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

@@ -57,7 +57,7 @@ export const hubService = defineService({
         import('../../src/events/publisher.js'),
         import('../../src/tickets/secret.js'),
         import('./hub.js'),
-        import('./local-socket.js'),
+        import('../../src/runtime/local-socket.js'),
         import('./room-events.js'),
         import('./ticket-gate.js'),
       ]);
@@ -86,7 +86,7 @@ export const hubService = defineService({
     }
     const localSocket = hubLocalSocket(config);
     try {
-      await prepareLocalSocket(localSocket);
+      await prepareLocalSocket(localSocket, 'hub');
       await hub.listenLocal(localSocket);
     } catch (error) {
       await hub.stop();

@@ -3,6 +3,7 @@ import type { HubClientOptions } from '../../src/clients/chat/hub-client.js';
 import { RoomsClient } from '../../src/clients/rooms/rooms-client.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { nameKey } from '../../src/protocol/names.js';
+import { listenOn } from '../../src/runtime/listen.js';
 import type { GatewayContext } from './commands/command.js';
 import { COMMANDS } from './commands/index.js';
 import { HubSession, type QuitLog } from './hub-session.js';
@@ -35,7 +36,10 @@ export class Gateway implements IrcClientHandler, GatewayContext, QuitLog {
   readonly limits: IrcLimits;
   readonly motd: string[] | undefined;
   private readonly server: net.Server;
+  private readonly localServer: net.Server;
   private readonly clients = new Set<IrcClient>();
+  /** Connections on the local socket, counted apart so that a full TCP side never locks out the supervisor's probe. */
+  private readonly localClients = new Set<IrcClient>();
   private readonly perAddress = new Map<string, number>();
   private readonly nicks = new Map<string, IrcClient>();
   private readonly quits = new Map<string, { reason: string; at: number }>();
@@ -50,6 +54,7 @@ export class Gateway implements IrcClientHandler, GatewayContext, QuitLog {
     this.motd = settings.motd;
     this.rooms = new RoomsClient({ ...settings.rooms, timeoutMs: 10_000 });
     this.server = net.createServer((socket) => this.accept(socket));
+    this.localServer = net.createServer((socket) => this.acceptLocal(socket));
     const { registrationTimeoutMs, idleTimeoutMs, pingTimeoutMs } = this.limits;
     const every = Math.max(25, Math.min(1000, registrationTimeoutMs / 4, idleTimeoutMs / 4, pingTimeoutMs / 4));
     this.sweep = setInterval(() => {
@@ -65,18 +70,18 @@ export class Gateway implements IrcClientHandler, GatewayContext, QuitLog {
   }
 
   listen(host: string, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host, port, backlog: 1024 }, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    return listenOn(this.server, { host, port, backlog: 1024 });
+  }
+
+  /** The local socket (mode 0700 directory): the supervisor's probe, outside the client caps. */
+  listenLocal(socketPath: string): Promise<void> {
+    return listenOn(this.localServer, { path: socketPath, backlog: 64 });
   }
 
   async stop(): Promise<void> {
     clearInterval(this.sweep);
     this.server.close();
+    this.localServer.close();
     for (const client of this.clients) client.close('Server shutting down');
     const deadline = Date.now() + 1000;
     while (this.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -97,9 +102,14 @@ export class Gateway implements IrcClientHandler, GatewayContext, QuitLog {
 
   onClosed(client: IrcClient): void {
     this.clients.delete(client);
+    if (this.localClients.delete(client)) return this.closed(client);
     const left = (this.perAddress.get(client.address) ?? 1) - 1;
     if (left > 0) this.perAddress.set(client.address, left);
     else this.perAddress.delete(client.address);
+    this.closed(client);
+  }
+
+  private closed(client: IrcClient): void {
     const nick = client.registration.nick;
     if (nick && this.nicks.get(nameKey(nick)) === client) this.nicks.delete(nameKey(nick));
     if (!nick || !client.hub) return;
@@ -155,6 +165,13 @@ export class Gateway implements IrcClientHandler, GatewayContext, QuitLog {
     this.rooms.leaveRoom(room, ticket).catch(() => undefined);
   }
 
+  private acceptLocal(socket: net.Socket): void {
+    if (this.localClients.size >= this.limits.maxClients) return void socket.destroy();
+    const client = new IrcClient(socket, this.limits, this);
+    this.localClients.add(client);
+    this.clients.add(client);
+  }
+
   private accept(socket: net.Socket): void {
     const address = socket.remoteAddress ?? '?';
     const refuse = (reason: string): void => {
@@ -163,7 +180,8 @@ export class Gateway implements IrcClientHandler, GatewayContext, QuitLog {
       setTimeout(() => socket.destroy(), 1000).unref();
       this.logger.warn({ address, reason }, 'irc connection refused');
     };
-    if (this.clients.size >= this.limits.maxClients) return refuse(`Server full: at most ${this.limits.maxClients} clients`);
+    if (this.clients.size - this.localClients.size >= this.limits.maxClients)
+      return refuse(`Server full: at most ${this.limits.maxClients} clients`);
     const fromHere = this.perAddress.get(address) ?? 0;
     if (fromHere >= this.limits.clientsPerAddress) {
       return refuse(`Too many connections from your address: at most ${this.limits.clientsPerAddress}`);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { durationOption, hubLocalSocket, integerOption } from '../../src/config/options.js';
+import { durationOption, hubLocalSocket, integerOption, ircLocalSocket } from '../../src/config/options.js';
 import { defineService } from '../../src/runtime/definition.js';
 import { describeListenError, StartupError } from '../../src/runtime/startup-error.js';
 import type { IrcLimits } from './limits.js';
@@ -64,7 +64,7 @@ export const ircService = defineService({
     'irc-motd-file': { describe: 'a text file shown as the message of the day (default: none, 422)', type: 'string' },
   },
   async start({ config, args, logger }) {
-    const { Gateway } = await import('./gateway.js');
+    const [{ Gateway }, { prepareLocalSocket }] = await Promise.all([import('./gateway.js'), import('../../src/runtime/local-socket.js')]);
     const limits: IrcLimits = {
       maxClients: args.ircMaxClients as number,
       clientsPerAddress: args.ircClientsPerAddress as number,
@@ -95,7 +95,18 @@ export const ircService = defineService({
     } catch (error) {
       throw describeListenError(error, { service: 'irc', host: config.host, port: config.ircPort, flag: 'irc-port' });
     }
-    logger.info({ ready: true, endpoint: `${config.host}:${config.ircPort}` }, `IRC gateway listening on ${config.host}:${config.ircPort}`);
+    const localSocket = ircLocalSocket(config);
+    try {
+      await prepareLocalSocket(localSocket, 'IRC gateway');
+      await gateway.listenLocal(localSocket);
+    } catch (error) {
+      await gateway.stop();
+      throw error;
+    }
+    logger.info(
+      { ready: true, endpoint: `${config.host}:${config.ircPort}`, local_socket: localSocket },
+      `IRC gateway listening on ${config.host}:${config.ircPort}`,
+    );
     return {
       async stop() {
         await gateway.stop();

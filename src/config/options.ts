@@ -142,3 +142,8 @@ export function brokerPubEndpoint(config: Pick<CommonConfig, 'host' | 'brokerPub
 export function hubLocalSocket(config: Pick<CommonConfig, 'dataDir'>): string {
   return path.join(config.dataDir, 'run', 'hub.sock');
 }
+
+/** The IRC gateway's local socket, where the supervisor probes it outside the per-address and total client caps. */
+export function ircLocalSocket(config: Pick<CommonConfig, 'dataDir'>): string {
+  return path.join(config.dataDir, 'run', 'irc.sock');
+}

@@ -2,7 +2,7 @@ import { brokerService } from '../../services/broker/service.js';
 import { hubService } from '../../services/hub/service.js';
 import { ircService } from '../../services/irc/service.js';
 import { roomsService } from '../../services/rooms/service.js';
-import { brokerPubEndpoint, brokerPullEndpoint, type CommonConfig, hubLocalSocket } from '../config/options.js';
+import { brokerPubEndpoint, brokerPullEndpoint, type CommonConfig, hubLocalSocket, ircLocalSocket } from '../config/options.js';
 import type { ServiceDefinition } from '../runtime/definition.js';
 import type { Probe } from '../supervisor/probes/probe.js';
 
@@ -82,7 +82,8 @@ export const SERVICE_REGISTRY = [
     restart: 'permanent',
     colour: 'brightMagenta',
     endpoint: (c) => `irc://${c.host}:${c.ircPort}`,
-    probe: async (c) => new (await import('../supervisor/probes/irc-probe.js')).IrcProbe({ host: c.host, port: c.ircPort }),
+    // Its local socket: outside the client caps, so a gateway full of clients is still probed.
+    probe: async (c) => new (await import('../supervisor/probes/irc-probe.js')).IrcProbe({ path: ircLocalSocket(c) }),
   },
 ] as const satisfies readonly ServiceEntry[];
 

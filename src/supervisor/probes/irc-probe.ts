@@ -4,9 +4,12 @@ import { type Probe, withTimeout } from './probe.js';
 
 /**
  * The IRC gateway is healthy when a fresh connection gets a PONG for its PING (allowed before
- * registration), answered by the gateway's command table like any client's.
+ * registration), answered by the gateway's command table like any client's. The supervisor probes
+ * the gateway's local socket, which has a connection cap of its own, so clients who fill the TCP
+ * side never make a healthy gateway look dead.
  */
 export class IrcProbe implements Probe {
+  /** The supervisor probes the local socket; a test may probe TCP as clients see it. */
   constructor(private readonly target: { path: string } | { host: string; port: number }) {}
 
   check(timeoutMs: number): Promise<void> {

@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
+import { ircLocalSocket } from '../../../src/config/options.js';
+import { IrcProbe } from '../../../src/supervisor/probes/irc-probe.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
 import { RawIrcClient } from '../../helpers/irc-client.js';
 import { freePort } from '../../helpers/ports.js';
@@ -23,6 +25,11 @@ beforeAll(async () => {
 });
 
 afterAll(() => stack.cleanup());
+
+/** A data dir of its own for a second gateway (its local socket lives there); it joins no rooms. */
+function apart(): string[] {
+  return ['--data-dir', mkdtempSync(path.join(stack.dataDir, 'gateway-'))];
+}
 
 const numeric = (code: string) => (m: { command: string }) => m.command === code;
 
@@ -226,6 +233,7 @@ describe('IRC gateway: limits', () => {
   it('pings an idle client, drops one that does not answer, and caps connections per address', async () => {
     const port = await freePort();
     await startService('irc', stack, [
+      ...apart(),
       '--irc-port',
       String(port),
       '--irc-idle-timeout',
@@ -258,9 +266,22 @@ describe('IRC gateway: limits', () => {
     await a.waitClosed();
   });
 
+  it('answers the supervisor on its local socket when the TCP side is full', async () => {
+    const port = await freePort();
+    const dir = apart();
+    await startService('irc', stack, [...dir, '--irc-port', String(port), '--irc-max-clients', '1']);
+    const only = await RawIrcClient.register(port, 'only-one');
+    const refused = await RawIrcClient.connect(port);
+    await refused.waitFor('server full', (m) => m.command === 'ERROR' && /Server full/.test(m.params[0]!));
+    const probe = new IrcProbe({ path: ircLocalSocket({ dataDir: dir[1]! }) });
+    await probe.check(2000);
+    await expect(new IrcProbe({ host: '127.0.0.1', port }).check(2000)).rejects.toThrow();
+    only.close();
+  });
+
   it('holds registration until PASS gives the server password (464 otherwise)', async () => {
     const port = await freePort();
-    await startService('irc', stack, ['--irc-port', String(port), '--irc-password', 'letmein']);
+    await startService('irc', stack, [...apart(), '--irc-port', String(port), '--irc-password', 'letmein']);
     const wrong = await RawIrcClient.connect(port);
     wrong.send('PASS nope', 'NICK wrongpass', 'USER w 0 * :w');
     await wrong.waitFor('464', numeric('464'));
