@@ -162,7 +162,7 @@ describe('thiscord up', () => {
     const pids = Object.values(up.pids());
     up.proc.kill('SIGTERM');
     expect((await up.proc.waitForExit()).code).toBe(0);
-    expect(up.events('service.stopping').map((line) => line.service)).toEqual(['hub', 'rooms', 'broker']);
+    expect(up.events('service.stopping').map((line) => line.service)).toEqual([...SERVICES].reverse());
     expect(up.events('supervisor.stopped')).toHaveLength(1);
     expect(pids.filter(isAlive)).toEqual([]);
   }, 30_000);
