@@ -81,6 +81,7 @@ describe('fault drills under load', () => {
     expect(up.others(before, mark, 'hub')).toEqual([
       { service: 'broker', exits: 0, alive: true },
       { service: 'rooms', exits: 0, alive: true },
+      { service: 'irc', exits: 0, alive: true },
     ]);
     const roomsCreated = await adminCarriedOn(killedAt);
     await settleAndCheck('hub-kill', recovery, () => ({
@@ -110,6 +111,7 @@ describe('fault drills under load', () => {
     expect(up.others(before, mark, 'rooms')).toEqual([
       { service: 'broker', exits: 0, alive: true },
       { service: 'hub', exits: 0, alive: true },
+      { service: 'irc', exits: 0, alive: true },
     ]);
     expect(ackedWhileDown).toBeGreaterThan(0);
     await settleAndCheck('rooms-kill', recovery, () => ({
@@ -144,6 +146,7 @@ describe('fault drills under load', () => {
     expect(up.others(before, mark, 'broker')).toEqual([
       { service: 'rooms', exits: 0, alive: true },
       { service: 'hub', exits: 0, alive: true },
+      { service: 'irc', exits: 0, alive: true },
     ]);
     const roomsCreated = await adminCarriedOn(killedAt);
     const eventsAfterRestart = fresh().length;
@@ -175,6 +178,7 @@ describe('fault drills under load', () => {
     expect(up.others(before, mark, 'hub')).toEqual([
       { service: 'broker', exits: 0, alive: true },
       { service: 'rooms', exits: 0, alive: true },
+      { service: 'irc', exits: 0, alive: true },
     ]);
     await settleAndCheck('hub-sigstop', recovery, () => ({
       detected_by: `liveness, ${unhealthy[0]!.failures} failed probes`,

@@ -99,6 +99,8 @@ describe('configuration', () => {
         '127.0.0.9',
         '--hub-port',
         '4321',
+        '--irc-port',
+        '4325',
         '--rooms-port',
         '4322',
         '--broker-pull-port',

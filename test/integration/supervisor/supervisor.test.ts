@@ -113,6 +113,7 @@ describe('thiscord up', () => {
     expect(up.others(before, mark, 'hub')).toEqual([
       { service: 'broker', exits: 0, alive: true },
       { service: 'rooms', exits: 0, alive: true },
+      { service: 'irc', exits: 0, alive: true },
     ]);
     up.proc.kill('SIGTERM');
     expect((await up.proc.waitForExit()).code).toBe(1);
