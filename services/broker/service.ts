@@ -74,6 +74,10 @@ export const brokerService = defineService({
         await broker.stop();
         logger.info(broker.counts, 'broker closed');
       },
+      stats: () => {
+        const counts = broker.counts;
+        return { events_total: counts.published, received_total: counts.received, dropped_total: counts.dropped };
+      },
     };
   },
 });

@@ -29,6 +29,7 @@ export class Hub implements ConnectionHandler {
   /** nameKey(user) → that user's active connections. */
   private readonly users = new Map<string, Set<Connection>>();
   private readonly sweep: NodeJS.Timeout;
+  private relayed = 0;
 
   constructor(
     private readonly limits: HubLimits,
@@ -58,6 +59,15 @@ export class Hub implements ConnectionHandler {
     return this.quota.connections;
   }
 
+  /** Chat messages relayed since start (a count, never what they said). */
+  get messagesRelayed(): number {
+    return this.relayed;
+  }
+
+  get roomsInUse(): number {
+    return this.rooms.inUse;
+  }
+
   listen(host: string, port: number): Promise<void> {
     return listenOn(this.server, { host, port, backlog: 4096 });
   }
@@ -71,14 +81,21 @@ export class Hub implements ConnectionHandler {
     return listenOn(this.localServer, { path: socketPath, backlog: 512 });
   }
 
-  /** Says `bye server_shutdown` to everyone and waits (up to the grace period) for them to go. */
-  async stop(): Promise<void> {
+  /**
+   * Says `bye server_shutdown` (or `bye server_restart`, when it comes straight back) to everyone
+   * and waits (up to the grace period) for them to go.
+   */
+  async stop(why: 'server_shutdown' | 'server_restart' = 'server_shutdown'): Promise<void> {
     clearInterval(this.sweep);
     this.server.close();
     this.localServer.close();
+    const sentence =
+      why === 'server_restart'
+        ? 'the hub is restarting; your client will reconnect by itself in a moment'
+        : 'the hub is shutting down; your client will reconnect when it is back';
     for (const connection of this.connections) {
-      connection.error('server_shutdown', 'the hub is shutting down; your client will reconnect when it is back');
-      connection.close('server_shutdown');
+      connection.error(why, sentence);
+      connection.close(why);
     }
     const deadline = Date.now() + this.limits.graceMs;
     while (this.connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -244,6 +261,7 @@ export class Hub implements ConnectionHandler {
       );
     }
     const seq = ++room.seq;
+    this.relayed++;
     const ts = new Date().toISOString();
     this.rooms.broadcast(
       room,

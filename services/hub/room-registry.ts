@@ -32,6 +32,11 @@ export class RoomRegistry<M extends Member> {
     private readonly maxIdleRooms = 1000,
   ) {}
 
+  /** Rooms with at least one member (idle rooms kept for their history are not counted). */
+  get inUse(): number {
+    return this.rooms.size - this.idle.size;
+  }
+
   get(name: string): Room<M> | undefined {
     return this.rooms.get(nameKey(name));
   }

@@ -100,12 +100,13 @@ export const hubService = defineService({
       `chat hub listening on ${config.host}:${config.hubPort}`,
     );
     return {
-      async stop() {
-        await hub.stop();
+      async stop(reason) {
+        await hub.stop(reason === 'restart' ? 'server_restart' : 'server_shutdown');
         following.abort();
         await roomEvents;
         await events.close();
       },
+      stats: () => ({ connections: hub.connectionCount, rooms: hub.roomsInUse, messages_total: hub.messagesRelayed }),
     };
   },
 });

@@ -86,6 +86,7 @@ export const roomsService = defineService({
         journal.close();
         await events.close();
       },
+      stats: () => ({ rooms: ops.roomCount }),
     };
   },
 });

@@ -4,9 +4,13 @@ import { hideBin } from 'yargs/helpers';
 import { commonOptions } from '../config/options.js';
 import { failWithSentence } from './cli-error.js';
 import { chatCommand } from './commands/chat.js';
+import { downCommand } from './commands/down.js';
+import { logsCommand } from './commands/logs.js';
 import { publishCommand } from './commands/publish.js';
 import { roomsCommand } from './commands/rooms.js';
 import { serveCommand } from './commands/serve.js';
+import { restartCommand, startCommand, stopCommand } from './commands/service-verbs.js';
+import { statusCommand } from './commands/status.js';
 import { subscribeCommand } from './commands/subscribe.js';
 import { upCommand } from './commands/up.js';
 
@@ -17,6 +21,12 @@ const cli = yargs(hideBin(process.argv))
   )
   .options(commonOptions())
   .command(upCommand as never)
+  .command(downCommand as never)
+  .command(statusCommand as never)
+  .command(restartCommand as never)
+  .command(stopCommand as never)
+  .command(startCommand as never)
+  .command(logsCommand as never)
   .command(serveCommand())
   .command(subscribeCommand as never)
   .command(publishCommand as never)

@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'too_many_connections',
   'server_shutdown',
+  'server_restart',
   'slow_consumer',
   'room_closed',
 ] as const;

@@ -1,10 +1,14 @@
 import type { Options } from 'yargs';
 import type { CommonConfig } from '../config/options.js';
 import type { Logger } from '../logging/logger.js';
+import type { ServiceStats } from './handshake.js';
 
 /** A started service; `stop` drains and closes it within its grace period. */
 export interface RunningService {
+  /** `reason` is a StopReason when the supervisor asked, or the signal's name. */
   stop(reason: string): Promise<void>;
+  /** Its live figures, for `thiscord status` and the metrics (docs/control.md). */
+  stats?(): ServiceStats;
 }
 
 export interface ServiceContext {

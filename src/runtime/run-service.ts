@@ -3,7 +3,7 @@ import { type CommonArgs, commonConfigFrom, commonOptions, withEnv } from '../co
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { ServiceName } from '../stack/registry.js';
 import type { RunningService, ServiceDefinition } from './definition.js';
-import { SERVICE_LISTENING } from './handshake.js';
+import { SERVICE_LISTENING, SERVICE_STOP, STATS_ANSWER, STATS_REQUEST, supervisorMessage } from './handshake.js';
 import { StartupError } from './startup-error.js';
 
 /** Past this a stopping service exits anyway: the supervisor's own grace period is longer. */
@@ -68,7 +68,14 @@ export async function runService(definition: ServiceDefinition<ServiceName>, arg
       },
     );
   };
-  if (process.send) process.on('disconnect', () => stop('supervisor gone'));
+  if (process.send) {
+    process.on('disconnect', () => stop('supervisor gone'));
+    process.on('message', (raw: unknown) => {
+      const message = supervisorMessage(raw);
+      if (message?.type === STATS_REQUEST) process.send?.({ type: STATS_ANSWER, stats: running.stats?.() ?? {} });
+      else if (message?.type === SERVICE_STOP) stop(message.reason);
+    });
+  }
   if (requested) stop(requested);
 }
 

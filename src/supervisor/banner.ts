@@ -1,7 +1,7 @@
 import type { ChildSpec } from './child-spec.js';
 
 /** What a person needs once the stack is up: where everything listens and how to attach. */
-export function banner(specs: readonly ChildSpec[], ms: number, dataDir: string): string {
+export function banner(specs: readonly ChildSpec[], ms: number, dataDir: string, howToStop = 'Ctrl-C stops everything.'): string {
   const width = Math.max(...specs.map((spec) => spec.name.length));
   return [
     '',
@@ -14,7 +14,7 @@ export function banner(specs: readonly ChildSpec[], ms: number, dataDir: string)
     '    npm run rooms        list, create and join rooms',
     '    npm run subscribe    watch events (room/, user/, system/)',
     '',
-    '  Ctrl-C stops everything.',
+    `  ${howToStop}`,
     '',
   ].join('\n');
 }

@@ -38,6 +38,8 @@ export function wantsColour(out: NodeJS.WritableStream, env: NodeJS.ProcessEnv =
  * service prints (a stack trace) is kept as an error record tagged with the service.
  */
 export class LogSink {
+  private readonly taps: ((service: string, json: string) => void)[] = [];
+
   constructor(
     private readonly format: LogFormat,
     private readonly out: NodeJS.WritableStream = process.stdout,
@@ -68,9 +70,16 @@ export class LogSink {
     return new Promise((resolve) => this.out.write('', () => resolve()));
   }
 
+  /** Also hands every record, as one JSON line, to `tap` (the control endpoint's log ring). */
+  tap(tap: (service: string, json: string) => void): void {
+    this.taps.push(tap);
+  }
+
   private emit(record: LogRecord, raw?: string): void {
-    if (this.format === 'json') this.out.write(`${raw ?? JSON.stringify(record)}\n`);
+    const json = this.format === 'json' || this.taps.length > 0 ? (raw ?? JSON.stringify(record)) : '';
+    if (this.format === 'json') this.out.write(`${json}\n`);
     else this.out.write(`${formatPretty(record, this.colour)}\n`);
+    for (const tap of this.taps) tap(String(record.service ?? ''), json);
   }
 }
 

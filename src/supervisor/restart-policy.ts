@@ -38,4 +38,10 @@ export class RestartPolicy {
   reset(): void {
     this.delay = this.settings.backoffInitialMs;
   }
+
+  /** Clears the restart history as well (a service brought back by hand starts afresh). */
+  forget(): void {
+    this.reset();
+    this.restarts = [];
+  }
 }

@@ -1,5 +1,12 @@
 import { execa, type ResultPromise } from 'execa';
-import { SERVICE_LISTENING } from '../runtime/handshake.js';
+import {
+  SERVICE_LISTENING,
+  SERVICE_STOP,
+  type ServiceMessage,
+  type StopReason,
+  type SupervisorMessage,
+  serviceMessage,
+} from '../runtime/handshake.js';
 import type { ChildSpec } from './child-spec.js';
 import { type ChildState, canTransition } from './child-state.js';
 import { LineReader } from './line-reader.js';
@@ -27,6 +34,8 @@ export interface TransitionDetail {
 export interface ChildObserver {
   transition(child: SupervisedChild, from: ChildState, to: ChildState, detail: TransitionDetail): void;
   output(child: SupervisedChild, line: string, stream: 'stdout' | 'stderr'): void;
+  /** Any other message the service sent over IPC (its figures). */
+  message(child: SupervisedChild, message: ServiceMessage): void;
 }
 
 /** Readiness is polled this often while a service starts: restarts are measured in milliseconds. */
@@ -96,8 +105,11 @@ export class SupervisedChild {
     return ready;
   }
 
-  /** SIGTERM, then SIGKILL after the grace period (or at once with `now`); resolves once it is gone. */
-  async stop(now = false): Promise<void> {
+  /**
+   * SIGTERM — or, with a reason, the same request over IPC, so the service can tell its clients
+   * why — then SIGKILL after the grace period (or at once with `now`); resolves once it is gone.
+   */
+  async stop(now = false, reason?: StopReason): Promise<void> {
     this.shuttingDown = true;
     this.clearTimers();
     if (this.stateValue === 'stopped') return;
@@ -110,12 +122,34 @@ export class SupervisedChild {
       this.move('stopped', { code: null, signal: null });
       return;
     }
+    // Only a running service listens for the IPC request; one still starting gets the signal.
+    const told = !now && reason !== undefined && this.stateValue === 'running' && this.send({ type: SERVICE_STOP, reason });
     this.move('stopping', { pid: this.pid });
     const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
-    this.process.kill(now ? 'SIGKILL' : 'SIGTERM');
+    if (!told) this.process.kill(now ? 'SIGKILL' : 'SIGTERM');
     const kill = setTimeout(() => this.process?.kill('SIGKILL'), now ? 0 : this.spec.stopGraceMs);
     await exited;
     clearTimeout(kill);
+  }
+
+  /**
+   * Supervised again after a control `stop`, or after going FATAL, with its restart history
+   * cleared (as supervisord's `start` does); then `start` it.
+   */
+  revive(): void {
+    if (this.stateValue !== 'stopped') throw new Error(`${this.name}: revive from ${this.stateValue}; stop it first`);
+    this.shuttingDown = false;
+    this.wentFatal = false;
+    this.failFast = true;
+    this.policy.forget();
+  }
+
+  /** Sends a message over the live process's IPC channel; false when there is none. */
+  send(message: SupervisorMessage): boolean {
+    const child = this.process;
+    if (!child?.connected) return false;
+    child.sendMessage?.(message).catch(() => undefined);
+    return true;
   }
 
   /** Marks the end of supervision: from now on an exit is final. */
@@ -154,8 +188,10 @@ export class SupervisedChild {
     });
     this.process = child;
     this.listening = false;
-    child.on('message', (message: unknown) => {
-      if ((message as { type?: unknown } | null)?.type !== SERVICE_LISTENING || this.process !== child) return;
+    child.on('message', (raw: unknown) => {
+      const message = serviceMessage(raw);
+      if (!message || this.process !== child) return;
+      if (message.type !== SERVICE_LISTENING) return this.observer.message(this, message);
       this.listening = true;
       this.wakeReadiness?.();
     });

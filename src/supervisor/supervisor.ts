@@ -3,6 +3,7 @@ import type { EventPublisher } from '../events/publisher.js';
 import type { RoutableType } from '../events/topics.js';
 import { type EventFields, makeEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
+import type { ServiceMessage, StopReason } from '../runtime/handshake.js';
 import { childSpecs } from './child-spec.js';
 import type { ChildState } from './child-state.js';
 import type { LogSink } from './log-sink.js';
@@ -12,6 +13,12 @@ import { type ChildObserver, type ProbeSettings, SupervisedChild, type Transitio
 
 const MAX_HELD_EVENTS = 1000;
 const RESUBSCRIBE_GRACE_MS = 100;
+
+/** Sees what the supervisor sees of its children: the control endpoint's bookkeeping and figures. */
+export interface SupervisorWatcher {
+  transition(child: SupervisedChild, to: ChildState, detail: TransitionDetail): void;
+  message(child: SupervisedChild, message: ServiceMessage): void;
+}
 
 export interface SupervisorSettings {
   only?: string[] | undefined;
@@ -47,6 +54,7 @@ export class Supervisor implements ChildObserver {
    * forwards nothing to subscribers that are not yet back.
    */
   private held: (() => void)[] | null = null;
+  private readonly watchers: SupervisorWatcher[] = [];
 
   constructor(
     config: CommonConfig,
@@ -58,6 +66,14 @@ export class Supervisor implements ChildObserver {
     this.children = startOrder(childSpecs(config, settings.stopGraceMs), settings.only).map(
       (spec) => new SupervisedChild(spec, settings.probes, settings.restart, this),
     );
+  }
+
+  watch(watcher: SupervisorWatcher): void {
+    this.watchers.push(watcher);
+  }
+
+  get isStopping(): boolean {
+    return this.stopping !== null;
   }
 
   get fatal(): string[] {
@@ -116,7 +132,38 @@ export class Supervisor implements ChildObserver {
     return this.stopping;
   }
 
+  /**
+   * A control `stop`: stops the service and leaves it stopped, not restarted, until `startService`
+   * (`restart` stops it the same way, telling it why).
+   */
+  stopService(name: string, reason: StopReason = 'stop'): Promise<void> {
+    return this.child(name).stop(false, reason);
+  }
+
+  /**
+   * A control `start`: a stopped, FATAL or waiting service is started afresh (restart history
+   * cleared); resolves once it is healthy or has failed to start (it is then left exited).
+   */
+  async startService(name: string): Promise<void> {
+    const child = this.child(name);
+    if (child.state === 'running' || child.state === 'starting' || this.stopping) return;
+    if (child.state !== 'stopped') await child.stop();
+    child.revive();
+    await child.start().catch(() => undefined);
+  }
+
+  private child(name: string): SupervisedChild {
+    const child = this.children.find((candidate) => candidate.name === name);
+    if (!child) throw new Error(`no service named ${name}`);
+    return child;
+  }
+
+  message(child: SupervisedChild, message: ServiceMessage): void {
+    for (const watcher of this.watchers) watcher.message(child, message);
+  }
+
   transition(child: SupervisedChild, _from: ChildState, to: ChildState, detail: TransitionDetail): void {
+    for (const watcher of this.watchers) watcher.transition(child, to, detail);
     if (child.spec.carriesEvents && (to === 'exited' || to === 'unhealthy')) this.held ??= [];
     this.describe(child, to, detail);
     if (child.spec.carriesEvents && to === 'running' && this.held) {

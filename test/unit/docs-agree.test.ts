@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../services/irc/commands/index.js';
 import { NUMERICS } from '../../services/irc/numerics.js';
 import { DROP_REASONS, EVENT_REJECTIONS, EVENT_TYPES } from '../../src/events/types.js';
+import { CONTROL_FAULTS, CONTROL_METHODS } from '../../src/protocol/control-api.js';
 import { ERROR_CODES, HUB_FRAME_TYPES } from '../../src/protocol/frames.js';
 import { ROOMS_METHODS } from '../../src/protocol/rooms-api.js';
 import { CHILD_STATES } from '../../src/supervisor/child-state.js';
+import { StackMetrics } from '../../src/supervisor/control/metrics.js';
 import { ROOT } from '../helpers/processes.js';
 
 const doc = (name: string): string => readFileSync(path.join(ROOT, 'docs', name), 'utf8');
@@ -65,5 +67,17 @@ describe('docs agree with the code', () => {
     const rows = tableRows(doc('supervisor.md'), 'transition to');
     expect(rows.map(([state]) => state).sort()).toEqual([...CHILD_STATES].sort());
     for (const [state, event] of rows) expect(EVENT_TYPES, `${state}: ${event}`).toContain(event?.replace(/`/g, ''));
+  });
+
+  it('docs/control.md documents every control method, fault code and metric', () => {
+    const control = doc('control.md');
+    for (const method of Object.keys(CONTROL_METHODS)) expect(control, method).toContain(`| \`${method}\` |`);
+    for (const [name, code] of Object.entries(CONTROL_FAULTS)) expect(control, name).toContain(`| ${code} | \`${name}\` |`);
+    const metrics = new StackMetrics(() => {
+      throw new Error('not scraped here');
+    });
+    const ours = metrics.registry.getMetricsAsArray().filter((metric) => !metric.name.startsWith('thiscord_supervisor_'));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const metric of ours) expect(control, metric.name).toContain(`| \`${metric.name}\` | ${metric.type}`);
   });
 });

@@ -1,16 +1,9 @@
-import { pino } from 'pino';
 import type { CommandModule } from 'yargs';
-import { brokerPullEndpoint, type CommonArgs, commonConfigFrom, durationOption, integerOption, withEnv } from '../../config/options.js';
-import { parseDurationMs } from '../../config/validate.js';
-import { EventPublisher } from '../../events/publisher.js';
-import { REDACTED_PATHS } from '../../logging/logger.js';
+import { type CommonArgs, durationOption, integerOption, withEnv } from '../../config/options.js';
+import { parseDurationMs, parsePort } from '../../config/validate.js';
 import { SERVICE_NAMES } from '../../stack/registry.js';
-import { banner } from '../../supervisor/banner.js';
-import { LogSink } from '../../supervisor/log-sink.js';
-import { StartFailure, Supervisor } from '../../supervisor/supervisor.js';
-import { CliError } from '../cli-error.js';
 
-interface UpArgs extends CommonArgs {
+export interface UpArgs extends CommonArgs {
   only?: string;
   readyTimeout: number;
   probeInterval: number;
@@ -21,6 +14,11 @@ interface UpArgs extends CommonArgs {
   maxRestarts: number;
   restartWindow: number;
   stopGrace?: number;
+  detach: boolean;
+  detachedChild: boolean;
+  metricsPort?: number;
+  logFileBytes: number;
+  logFiles: number;
 }
 
 const upOptions = {
@@ -38,6 +36,19 @@ const upOptions = {
     type: 'string',
     coerce: (value: unknown) => (value === undefined ? undefined : parseDurationMs('stop-grace', value, 0)),
   },
+  detach: {
+    type: 'boolean',
+    default: false,
+    describe: 'run in the background: return once every service is healthy; log to <data dir>/logs/ (stop it with "thiscord down")',
+  },
+  'detached-child': { type: 'boolean', default: false, hidden: true },
+  'metrics-port': {
+    type: 'number',
+    describe: 'serve Prometheus metrics (/metrics) and /healthz on this port (off by default)',
+    coerce: (v: unknown) => (v === undefined ? undefined : parsePort('metrics-port', v)),
+  },
+  'log-file-bytes': integerOption('log-file-bytes', 'with --detach: rotate the log file past this size', 10 * 1024 * 1024, 1024, 2 ** 40),
+  'log-files': integerOption('log-files', 'with --detach: rotated log files kept', 5, 0, 1000),
 } as const;
 
 export const upCommand: CommandModule<object, UpArgs> = {
@@ -47,75 +58,9 @@ export const upCommand: CommandModule<object, UpArgs> = {
     yargs
       .options(withEnv(upOptions as never))
       .example('$0 up', 'everything on the default ports')
+      .example('$0 up --detach --metrics-port 9464', 'in the background, with metrics for Prometheus')
       .example('$0 up --only broker,rooms --log-format json', '') as never,
-  handler: async (args) => {
-    const config = commonConfigFrom(args);
-    const sink = new LogSink(config.logFormat);
-    const logger = pino(
-      {
-        level: config.logLevel,
-        base: { service: 'supervisor', pid: process.pid },
-        timestamp: pino.stdTimeFunctions.isoTime,
-        redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      },
-      { write: (line: string) => sink.own(line) },
-    );
-    const events = new EventPublisher(brokerPullEndpoint(config));
-    let supervisor: Supervisor;
-    try {
-      supervisor = new Supervisor(
-        config,
-        {
-          only: args.only
-            ?.split(',')
-            .map((name) => name.trim())
-            .filter(Boolean),
-          probes: { readyTimeoutMs: args.readyTimeout, intervalMs: args.probeInterval, failures: args.probeFailures },
-          restart: {
-            backoffInitialMs: args.backoffInitial,
-            backoffMaxMs: args.backoffMax,
-            backoffResetMs: args.backoffReset,
-            maxRestarts: args.maxRestarts,
-            windowMs: args.restartWindow,
-          },
-          stopGraceMs: args.stopGrace,
-        },
-        logger,
-        sink,
-        events,
-      );
-    } catch (error) {
-      throw new CliError((error as Error).message);
-    }
-    let signals = 0;
-    const finish = async (code: number): Promise<never> => {
-      await events.close();
-      await sink.flush();
-      process.exit(code);
-    };
-    const onSignal = (signal: NodeJS.Signals): void => {
-      signals++;
-      if (signals === 2) logger.warn('second interrupt: killing every service now');
-      // Only a stop that let every service finish, with none fatal, is clean.
-      void supervisor.down(signal, signals > 1).then(() => finish(supervisor.fatal.length > 0 || signals > 1 ? 1 : 0));
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      const ms = await supervisor.up();
-      const specs = supervisor.children.map((child) => child.spec);
-      // The banner for people, the same facts as one record for scripts.
-      if (config.logFormat === 'pretty') sink.text(banner(specs, ms, config.dataDir));
-      else
-        logger.info(
-          { endpoints: Object.fromEntries(specs.map((spec) => [spec.name, spec.endpoint])), data_dir: config.dataDir },
-          'ThisCord is up: npm run chat, npm run rooms, npm run subscribe',
-        );
-    } catch (error) {
-      if (!(error instanceof StartFailure)) throw error;
-      logger.error({ failed: error.service, last_lines: error.lastLines }, error.message);
-      sink.text(`\n${error.service}'s last lines:\n${error.lastLines.map((line) => `  ${line}`).join('\n')}\n`);
-      await finish(1);
-    }
-  },
+  // The supervisor and everything it loads are imported only when `up` runs, so that every other
+  // command (status above all, a round trip that should feel instant) starts without them.
+  handler: async (args) => (await import('./up-stack.js')).runUp(args),
 };
