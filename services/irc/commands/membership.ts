@@ -38,8 +38,10 @@ async function joinOne(gateway: GatewayContext, client: IrcClient, name: string,
     const refusal = joinRefusal(error);
     return client.numeric(refusal.numeric, name, refusal.text);
   }
-  if (!client.isOpen) return gateway.releaseRoom(admission.room, admission.ticket);
   const info = await gateway.rooms.roomInfo(admission.room, admission.ticket).catch(() => undefined);
+  // Gone while the room service answered: nothing may be opened for a closed client (its hub
+  // connection would outlive it), and the name it took in the room is given back.
+  if (!client.isOpen) return gateway.releaseRoom(admission.room, admission.ticket);
   const channel: Channel = {
     room: admission.room,
     admission,

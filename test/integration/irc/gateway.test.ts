@@ -7,17 +7,20 @@ import { IrcProbe } from '../../../src/supervisor/probes/irc-probe.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
 import { RawIrcClient } from '../../helpers/irc-client.js';
 import { freePort } from '../../helpers/ports.js';
-import { makeStackEnv, type StackEnv, startService } from '../../helpers/processes.js';
+import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
+import { waitFor } from '../../helpers/wait.js';
 
 let stack: StackEnv;
 let rooms: RoomsClient;
+let hub: TestProcess;
+const HUB_ARGS = ['--max-connections-per-address', '2'];
 
 beforeAll(async () => {
   stack = await makeStackEnv();
   await startService('broker', stack, ['--stats-interval', '0']);
   await startService('rooms', stack);
   // A tight per-address quota at the hub: the gateway's users reach it through its local socket instead.
-  await startService('hub', stack, ['--max-connections-per-address', '2']);
+  hub = await startService('hub', stack, HUB_ARGS);
   const motd = path.join(stack.dataDir, 'motd.txt');
   writeFileSync(motd, 'Be kind.\nNo spoilers.\n');
   await startService('irc', stack, ['--irc-registration-timeout', '1500ms', '--irc-motd-file', motd]);
@@ -202,6 +205,27 @@ describe('IRC gateway: channels are rooms', () => {
     client.close();
   });
 
+  it('gives the name back in every room when the connection drops, even in the middle of a JOIN', async () => {
+    await rooms.createRoom('dropzone', 'dora');
+    const steady = await RawIrcClient.register(stack.ircPort, 'dropper');
+    await steady.join('#dropzone');
+    expect((await rooms.roomInfo('dropzone')).member_names).toContain('dropper');
+    steady.send('JOIN #dropzone-two');
+    steady.close();
+    await waitFor('dropper to leave both rooms', async () => {
+      const one = (await rooms.roomInfo('dropzone')).member_names ?? [];
+      const two = await rooms.roomInfo('dropzone-two').then(
+        (info) => info.member_names ?? [],
+        (): string[] => [],
+      );
+      return !one.includes('dropper') && !two.includes('dropper');
+    });
+    // The name is free again: a new session takes it and joins.
+    const again = await RawIrcClient.register(stack.ircPort, 'dropper');
+    await again.join('#dropzone');
+    again.close();
+  });
+
   it('lets the owner KICK through the room service: the name is out of the room for good', async () => {
     const owner = await RawIrcClient.register(stack.ircPort, 'kate');
     await owner.join('#strict');
@@ -291,4 +315,32 @@ describe('IRC gateway: limits', () => {
     await right.waitFor('001', numeric('001'));
     right.close();
   });
+});
+
+describe('IRC gateway: the hub restarts', () => {
+  it('keeps the IRC connection, says so, and brings the names list up to date with who came back', async () => {
+    const irc = await RawIrcClient.register(stack.ircPort, 'rita', ['server-time']);
+    await irc.join('#resync');
+    const hal = await RawHubClient.hello(stack.hubPort, (await rooms.joinRoom('resync', 'hal')).ticket);
+    await irc.waitFor('hal joins', (m) => m.command === 'JOIN' && m.source?.startsWith('hal!') === true);
+    hal.send({ type: 'say', room: 'resync', text: 'before the crash', id: 1 });
+    await irc.waitFor('before', (m) => m.command === 'PRIVMSG' && m.params[1] === 'before the crash');
+
+    hub.kill('SIGKILL');
+    await hub.exited;
+    await irc.waitFor('notice: lost', (m) => m.command === 'NOTICE' && /Lost the connection to the chat hub/.test(m.params[1]!));
+    hub = await startService('hub', stack, HUB_ARGS);
+    await irc.waitFor('notice: back', (m) => m.command === 'NOTICE' && /Reconnected/.test(m.params[1]!), 15_000);
+    // hal's connection died with the hub and did not come back: the resync shows him leaving.
+    await irc.waitFor('hal parts', (m) => m.command === 'PART' && m.source?.startsWith('hal!') === true);
+    const sam = await RawHubClient.hello(stack.hubPort, (await rooms.joinRoom('resync', 'sam')).ticket);
+    await irc.waitFor('sam joins', (m) => m.command === 'JOIN' && m.source?.startsWith('sam!') === true);
+    irc.send('PRIVMSG #resync :after the crash');
+    await sam.waitFor('message from rita', (f) => f.type === 'message' && f.from === 'rita' && f.text === 'after the crash');
+    expect(irc.closed).toBe(false);
+    expect(irc.messages.filter((m) => m.command === 'JOIN' && m.source?.startsWith('rita!'))).toHaveLength(1);
+    expect(irc.messages.filter((m) => m.command === 'PRIVMSG' && m.params[1] === 'before the crash')).toHaveLength(1);
+    sam.close();
+    irc.close();
+  }, 40_000);
 });
