@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Client, type MessageEvent } from 'irc-framework';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,7 +107,8 @@ describe('stock IRC clients in ThisCord rooms', () => {
   }, 60_000);
 
   it('irssi in a real terminal joins a room and chats both ways with a terminal user', async () => {
-    const home = mkdtempSync(path.join(os.tmpdir(), 'thiscord-irssi-'));
+    // irssi's configuration and logs stay inside the stack's data dir, removed with it.
+    const home = mkdtempSync(path.join(stack.dataDir, 'irssi-'));
     const irssi = await Terminal.open('irssi', ['irssi', '--home', home, '-c', '127.0.0.1', '-p', String(stack.ircPort), '-n', 'iris'], {});
     await irssi.waitForText('Welcome to ThisCord over IRC');
     await irssi.type('/join #porch');
