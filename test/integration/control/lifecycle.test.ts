@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StackStatus } from '../../../src/protocol/control-api.js';
+import type { ServiceStatus, StackStatus } from '../../../src/protocol/control-api.js';
+import { SERVICE_NAMES } from '../../../src/stack/registry.js';
 import { freePort } from '../../helpers/ports.js';
 import { makeStackEnv, runCli, type StackEnv } from '../../helpers/processes.js';
 import { isAlive, RunningStack } from '../../helpers/stack.js';
@@ -98,5 +99,28 @@ describe('up --detach and down', () => {
     expect(after.exitCode).toBe(1);
     expect(after.stderr).toContain(`no stack is running for ${stack.dataDir}`);
     expect(after.stderr).toContain('thiscord up --detach');
+  }, 90_000);
+});
+
+describe('a foreground stack', () => {
+  it('restarts every service in order with restart all, and stops with down from another terminal', async () => {
+    const stack = await freshStack();
+    const up = await RunningStack.up(stack);
+    const before = up.pids();
+    const restarted = await cli(stack, ['restart', 'all', '--json']);
+    expect(restarted.exitCode, restarted.stderr).toBe(0);
+    const services = JSON.parse(restarted.stdout) as ServiceStatus[];
+    expect(services.map((service) => service.name)).toEqual([...SERVICE_NAMES]);
+    for (const service of services) {
+      expect(service.state, service.name).toBe('running');
+      expect(service.pid, service.name).not.toBe(before[service.name]);
+    }
+    // Stopped in reverse start order, started in order: dependencies are back before what needs them.
+    const stopped = up.events('service.stopped').map((line) => line.service);
+    expect(stopped).toEqual([...SERVICE_NAMES].reverse());
+    const down = await cli(stack, ['down', '--json']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(JSON.parse(down.stdout)).toEqual({ stopped: true, pid: up.proc.pid });
+    expect(await up.proc.waitForExit(20_000)).toMatchObject({ code: 0 });
   }, 90_000);
 });
