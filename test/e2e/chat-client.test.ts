@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('thiscord chat in a real terminal', () => {
   it('joins, sends, receives, shows hostile text harmlessly and comes back after the hub restarts', async () => {
-    const env = { ...stack.env, THISCORD_LOG_FORMAT: 'json' };
+    const env = stack.env;
     const alice = await Terminal.open('alice', ['node', CLI, 'chat', '--user', 'alice', '--room', 'study', '--create'], env);
     await alice.waitForText('connected as alice');
     const bob = await Terminal.open('bob', ['node', CLI, 'chat', '--user', 'bob', '--room', 'study'], env);

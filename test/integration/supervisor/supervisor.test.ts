@@ -123,7 +123,7 @@ describe('thiscord up', () => {
     const stack = await freshStack();
     const blocker = await listen(stack.hubPort);
     const { startProcess, CLI } = await import('../../helpers/processes.js');
-    const proc = startProcess('up', CLI, ['up'], { ...stack.env, THISCORD_LOG_FORMAT: 'json' });
+    const proc = startProcess('up', CLI, ['up'], stack.env);
     const exit = await proc.waitForExit(20_000);
     expect(exit.code).not.toBe(0);
     const failure = proc.lines.find((line) => line.failed === 'hub');
@@ -150,7 +150,7 @@ describe('thiscord up', () => {
     });
     await new Promise<void>((resolve) => impostor.listen(stack.hubPort, '127.0.0.1', resolve));
     const { startProcess, CLI } = await import('../../helpers/processes.js');
-    const proc = startProcess('up', CLI, ['up'], { ...stack.env, THISCORD_LOG_FORMAT: 'json' });
+    const proc = startProcess('up', CLI, ['up'], stack.env);
     expect((await proc.waitForExit(20_000)).code).not.toBe(0);
     expect(proc.lines.some((line) => line.event === 'supervisor.up')).toBe(false);
     expect(proc.lines.find((line) => line.failed === 'hub')?.msg).toContain(`port ${stack.hubPort} is already in use (hub)`);
