@@ -52,7 +52,13 @@ async function connectMembers(port: number, room: string, count: number, sampleL
           let carry: Buffer = Buffer.alloc(0);
           socket.setNoDelay(true);
           socket.on('error', reject);
+          // A refused connection (a quota, say) is told so and closed: fail rather than wait forever.
+          socket.on('close', () => {
+            if (!welcomed) reject(new Error(`member ${i} was closed before its welcome; the hub said: ${seen || 'nothing'}`));
+          });
+          let seen = '';
           socket.on('data', (chunk: Buffer) => {
+            if (!welcomed) seen += chunk.toString().slice(0, 300);
             if (!welcomed) {
               welcomed = chunk.includes('"welcome"');
               if (welcomed) resolve();
@@ -155,7 +161,9 @@ export async function startHub(): Promise<{ port: number; pid: number; stop: () 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-hub-'));
   // No broker runs: the hub's events go nowhere, as its publisher never blocks on a missing broker.
   const config = await loopbackStackConfig(dataDir);
-  // Flood control and the per-client output limit are raised: this measures relaying, not limits.
+  // Flood control, the per-client output limit, the connection quotas (every driver connection
+  // comes from one address) and the hello deadline (hundreds connect at once) are raised: this
+  // measures relaying, not limits.
   const hub = await startUntil(
     process.execPath,
     [
@@ -166,6 +174,12 @@ export async function startHub(): Promise<{ port: number; pid: number; stop: () 
       '10000000',
       '--max-output-bytes',
       String(256 * 1024 * 1024),
+      '--max-connections-per-address',
+      String(10 * IDLE_CONNECTIONS),
+      '--max-connections-per-user',
+      String(10 * IDLE_CONNECTIONS),
+      '--hello-timeout',
+      '60s',
       '--history',
       '0',
     ],
