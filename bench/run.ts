@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type BenchRow, formatTable, summarize } from './report.js';
+import { type BenchRow, formatTable, summarize, target } from './report.js';
 
 /**
  * `npm run bench [-- --only broker,hub] [-- --write]`: every area in sequence (they would disturb
@@ -44,10 +44,16 @@ const rows: BenchRow[] = [];
 for (const area of AREAS.filter((a) => only.includes(a))) {
   process.stderr.write(`bench: ${area}…\n`);
   const started = Date.now();
-  const module = (await import(`./${area}/index.js`)) as { run(): Promise<BenchRow[]> };
-  const figures = await module.run();
+  let figures: BenchRow[];
+  try {
+    const module = (await import(`./${area}/index.js`)) as { run(): Promise<BenchRow[]> };
+    figures = await module.run();
+  } catch (error) {
+    // One area failing to run is a missed target, not the end of the others' figures.
+    figures = [target('the benchmark ran to the end', 0, '', (error as Error).message.split('\n')[0]!, false)];
+  }
   rows.push(...figures.map((row) => ({ ...row, figure: `${area}: ${row.figure}` })));
-  process.stderr.write(`bench: ${area} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(`bench: ${area} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n${formatTable(figures)}\n`);
 }
 
 const table = formatTable(rows);
