@@ -36,7 +36,7 @@ const names = arrayOf(isString);
  */
 const EVENT_SCHEMAS = {
   // Supervisor: lifecycle of one supervised service, on system/<service>.
-  'service.starting': { service: isString, attempt: isCount },
+  'service.starting': { service: isString, attempt: isCount, pid: isCount },
   'service.healthy': { service: isString, pid: isCount, ms: isCount },
   'service.exited': { service: isString, pid: isCount, code: nullable(isNumber), signal: nullable(isString) },
   'service.unhealthy': { service: isString, pid: isCount, failures: isCount },

@@ -1,13 +1,7 @@
-import { createRequire } from 'node:module';
-import { type Logger, type LoggerOptions, pino } from 'pino';
-import type PinoPretty from 'pino-pretty';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 import type { LogFormat, LogLevel } from '../config/options.js';
 import type { StackProcess } from '../stack/registry.js';
-
-// pino-pretty is loaded only when a person reads the output: a supervised service always logs
-// JSON, and not loading it takes ~25 ms off every (re)start.
-const require = createRequire(import.meta.url);
-const loadPretty = (): typeof PinoPretty => require('pino-pretty') as typeof PinoPretty;
+import { formatPretty, parseRecord, wantsColour } from './pretty.js';
 
 export type { Logger } from 'pino';
 
@@ -18,8 +12,10 @@ export interface LoggerSettings {
   service: LogSource;
   level: LogLevel;
   format: LogFormat;
-  /** Defaults to stdout; tests pass a stream to inspect records. */
-  destination?: NodeJS.WritableStream;
+  /** Defaults to stdout; tests pass a stream to inspect records, the supervisor its aggregated log. */
+  destination?: DestinationStream & { isTTY?: boolean };
+  /** Service name colours for the pretty format (the registry's `logColours()`). */
+  colours?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -46,15 +42,15 @@ export function createLogger(settings: LoggerSettings): Logger {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
   if (settings.format === 'pretty') {
-    const stream = loadPretty()({
-      colorize: Boolean((settings.destination as NodeJS.WriteStream | undefined)?.isTTY ?? process.stdout.isTTY),
-      destination: settings.destination ?? 1,
-      sync: true,
-      translateTime: 'SYS:HH:MM:ss.l',
-      ignore: 'pid,hostname,service',
-      messageFormat: `${settings.service} | {msg}`,
+    // pino still writes JSON; each line is rendered by the same formatter as the aggregated log of `up`.
+    const out = settings.destination ?? process.stdout;
+    const style = { colour: wantsColour(out), colours: settings.colours ?? {} };
+    return pino(options, {
+      write: (line: string) => {
+        const record = parseRecord(line);
+        out.write(record ? `${formatPretty(record, style)}\n` : line);
+      },
     });
-    return pino(options, stream);
   }
   return pino(options, settings.destination ?? pino.destination({ dest: 1, sync: true }));
 }

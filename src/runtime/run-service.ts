@@ -25,13 +25,15 @@ export function serviceCommand(definition: ServiceDefinition<ServiceName>, comma
  */
 export async function runService(definition: ServiceDefinition<ServiceName>, args: ArgumentsCamelCase): Promise<void> {
   const config = commonConfigFrom(args as unknown as CommonArgs);
-  const logger = createLogger({ service: definition.name, level: config.logLevel, format: config.logFormat });
   // Signals are ours before the service starts: it logs that it is ready from inside start(), and a
   // SIGTERM that followed that line at once would otherwise meet the default action and kill it.
   let requested: string | null = null;
   let stop = (reason: string): void => void (requested ??= reason);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // A person reading one service's log sees the same colours as in `up`; supervised services log JSON.
+  const colours = config.logFormat === 'pretty' ? (await import('../stack/registry.js')).logColours() : {};
+  const logger = createLogger({ service: definition.name, level: config.logLevel, format: config.logFormat, colours });
   let running: RunningService;
   try {
     running = await definition.start({ config, args, logger });

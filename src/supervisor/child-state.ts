@@ -1,9 +1,11 @@
+import type { EventFields } from '../events/types.js';
+
 /**
  * The states of one supervised service, and the only transitions between them (after supervisord's
- * process states). Every transition is logged and published as an event (see supervisor.ts).
+ * process states). Every transition is logged and published as one event (STATE_EVENTS).
  *
  *   stopped → starting → running → exited | unhealthy → backoff → starting → …
- *   exited → fatal (restart intensity exceeded) · any live state → stopping → stopped
+ *   exited → fatal (restart intensity exceeded) · a live process → stopping → stopped
  */
 export const CHILD_STATES = ['stopped', 'starting', 'running', 'unhealthy', 'exited', 'backoff', 'fatal', 'stopping'] as const;
 export type ChildState = (typeof CHILD_STATES)[number];
@@ -13,12 +15,47 @@ export const TRANSITIONS: Record<ChildState, readonly ChildState[]> = {
   starting: ['running', 'exited', 'stopping'],
   running: ['exited', 'unhealthy', 'stopping'],
   unhealthy: ['exited', 'stopping'],
-  exited: ['backoff', 'fatal', 'stopping', 'stopped'],
-  backoff: ['starting', 'stopping'],
-  fatal: ['stopping'],
+  // Stays here when it is not to be restarted; a start by hand leaves from here, or from fatal.
+  exited: ['backoff', 'fatal', 'starting'],
+  backoff: ['starting', 'stopped'],
+  fatal: ['starting'],
   stopping: ['stopped'],
 };
 
 export function canTransition(from: ChildState, to: ChildState): boolean {
   return TRANSITIONS[from].includes(to);
 }
+
+/** States with a process of ours behind them (supervisord's SIGNALLABLE_STATES, plus unhealthy). */
+export const PROCESS_STATES = ['starting', 'running', 'unhealthy', 'stopping'] as const satisfies readonly ChildState[];
+/** States in which the supervisor keeps the service up, now or after a delay (supervisord's RUNNING_STATES). */
+export const RUNNING_STATES = ['starting', 'running', 'unhealthy', 'backoff'] as const satisfies readonly ChildState[];
+/** States that stay until someone starts the service again (supervisord's STOPPED_STATES). */
+export const STOPPED_STATES = ['stopped', 'exited', 'fatal'] as const satisfies readonly ChildState[];
+
+export function isIn<S extends ChildState>(group: readonly S[], state: ChildState): state is S {
+  return (group as readonly ChildState[]).includes(state);
+}
+
+/**
+ * The event a transition into each state publishes: `service.<state>`, but for the two whose
+ * events were named for subscribers before the states had these (supervisord's) names.
+ */
+export const STATE_EVENTS = {
+  stopped: 'service.stopped',
+  starting: 'service.starting',
+  running: 'service.healthy',
+  unhealthy: 'service.unhealthy',
+  exited: 'service.exited',
+  backoff: 'service.restarting',
+  fatal: 'service.fatal',
+  stopping: 'service.stopping',
+} as const satisfies Record<ChildState, keyof EventFields>;
+
+type TransitionDetails = { [S in ChildState]: Omit<EventFields[(typeof STATE_EVENTS)[S]], 'service'> };
+/** What a transition into `S` carries: its event's fields but the service name, which the supervisor adds. */
+export type TransitionDetail<S extends ChildState = ChildState> = TransitionDetails[S];
+
+type UnionToIntersection<U> = (U extends unknown ? (from: U) => void : never) extends (from: infer I) => void ? I : never;
+/** Any transition's detail with every field optional, for a watcher that reads a few fields of each. */
+export type AnyTransitionDetail = Partial<UnionToIntersection<TransitionDetail>>;

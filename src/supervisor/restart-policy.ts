@@ -1,3 +1,6 @@
+import type { RestartType } from '../stack/registry.js';
+import type { ChildExit } from './child-process.js';
+
 /** How restarts are paced and when to give up (OTP's intensity and period, with backoff). */
 export interface RestartSettings {
   backoffInitialMs: number;
@@ -44,4 +47,38 @@ export class RestartPolicy {
     this.reset();
     this.restarts = [];
   }
+}
+
+/** What follows an exit: a restart after a delay, giving up, or staying exited. */
+export type ExitDecision = { next: 'backoff'; delayMs: number } | { next: 'fatal'; reason: string } | { next: 'exited'; why: string };
+
+export interface ExitFacts {
+  restart: RestartType;
+  exit: ChildExit;
+  /** It exited during a start someone asked for (up, or an operator) and had not become healthy: that start failed. */
+  startFailed: boolean;
+  /** The supervisor is stopping everything: an exit now is final. */
+  supervisorStopping: boolean;
+}
+
+/** A clean exit, in OTP's terms a `normal` one: code 0, no signal. */
+export function isNormalExit(exit: ChildExit): boolean {
+  return exit.code === 0 && exit.signal === null;
+}
+
+/**
+ * The one place that decides whether an exited service is restarted (one for one): never while
+ * the supervisor stops or when a requested start failed (whoever asked is told instead); then by
+ * its restart type, as OTP does; then by the restart intensity.
+ */
+export function decideAfterExit(facts: ExitFacts, policy: RestartPolicy, now = Date.now()): ExitDecision {
+  if (facts.supervisorStopping) return { next: 'exited', why: 'the supervisor is stopping' };
+  if (facts.startFailed) return { next: 'exited', why: 'its start failed' };
+  if (facts.restart === 'temporary') return { next: 'exited', why: 'it is temporary: never restarted' };
+  if (facts.restart === 'transient' && isNormalExit(facts.exit)) return { next: 'exited', why: 'it is transient and exited normally' };
+  const delayMs = policy.next(now);
+  if (delayMs === undefined) {
+    return { next: 'fatal', reason: `restarted ${policy.recentRestarts - 1} times within the restart window and exited again` };
+  }
+  return { next: 'backoff', delayMs };
 }

@@ -1,17 +1,11 @@
-import { execa, type ResultPromise } from 'execa';
-import {
-  SERVICE_LISTENING,
-  SERVICE_STOP,
-  type ServiceMessage,
-  type StopReason,
-  type SupervisorMessage,
-  serviceMessage,
-} from '../runtime/handshake.js';
+import type { ServiceMessage, StopReason, SupervisorMessage } from '../runtime/handshake.js';
+import { type ChildExit, type ChildProcessHandle, type Launcher, launchChild } from './child-process.js';
 import type { ChildSpec } from './child-spec.js';
-import { type ChildState, canTransition } from './child-state.js';
-import { LineReader } from './line-reader.js';
+import { type ChildState, canTransition, isIn, PROCESS_STATES, STOPPED_STATES, type TransitionDetail } from './child-state.js';
+import { watchLiveness } from './liveness.js';
 import type { Probe } from './probes/probe.js';
-import { RestartPolicy, type RestartSettings } from './restart-policy.js';
+import { awaitReady } from './readiness.js';
+import { decideAfterExit, RestartPolicy, type RestartSettings } from './restart-policy.js';
 
 export interface ProbeSettings {
   readyTimeoutMs: number;
@@ -19,66 +13,71 @@ export interface ProbeSettings {
   failures: number;
 }
 
-/** What a transition carries, for the log record and the event. */
-export interface TransitionDetail {
-  pid?: number;
-  ms?: number;
-  code?: number | null;
-  signal?: string | null;
-  failures?: number;
-  attempt?: number;
-  delayMs?: number;
-  reason?: string;
-}
-
-export interface ChildObserver {
-  transition(child: SupervisedChild, from: ChildState, to: ChildState, detail: TransitionDetail): void;
+/** The supervisor, as one child sees it. */
+export interface ChildHost {
+  transition<S extends ChildState>(child: SupervisedChild, from: ChildState, to: S, detail: TransitionDetail<S>): void;
   output(child: SupervisedChild, line: string, stream: 'stdout' | 'stderr'): void;
   /** Any other message the service sent over IPC (its figures). */
   message(child: SupervisedChild, message: ServiceMessage): void;
+  /** True once the supervisor stops everything: an exit then is final. */
+  readonly stopping: boolean;
 }
 
-/** Readiness is polled this often while a service starts: restarts are measured in milliseconds. */
-const READY_POLL_MS = 20;
-const READY_ATTEMPT_MS = 500;
+/** One line of `status`: what supervisorctl and pm2 show for a program. */
+export interface ChildStatus {
+  name: string;
+  state: ChildState;
+  pid: number | null;
+  /** Since its current process was spawned. */
+  uptimeMs: number | null;
+  /** Automatic restarts since the supervisor started. */
+  restarts: number;
+  lastExit: (ChildExit & { at: string }) | null;
+}
+
+/** One spawned process and everything that watches it; gone when it exits. */
+interface Attempt {
+  readonly process: ChildProcessHandle;
+  /** `request`: up or an operator asked for it and is told if it fails (it is not restarted then). */
+  readonly origin: 'request' | 'restart';
+  readonly spawnedAt: number;
+  /** Aborted when the process exits: ends the readiness wait. */
+  readonly ended: AbortController;
+  waiter: { resolve: () => void; reject: (error: Error) => void } | null;
+  stopLiveness: (() => void) | null;
+  backoffReset: NodeJS.Timeout | null;
+}
+
 const RECENT_LINES = 20;
 
 /**
- * One service under supervision: its process, its probes and its restarts, driven by the state
- * machine in child-state.ts. Exits and probe failures are events, not ticks, so a crash is noticed
- * at once and a restart is only as slow as the backoff and the service's own start.
+ * Drives one service through the states of child-state.ts: spawns it (child-process.ts), waits for
+ * it to be ready (readiness.ts), watches it (liveness.ts), and on an exit asks restart-policy.ts
+ * what follows. Exits and probe failures are events, not ticks, so a crash is noticed at once and
+ * a restart is only as slow as the backoff and the service's own start.
  */
 export class SupervisedChild {
-  private stateValue: ChildState = 'stopped';
-  private process: ResultPromise | null = null;
+  private current: ChildState = 'stopped';
+  /** Present exactly in the process states (starting, running, unhealthy, stopping). */
+  private attempt: Attempt | null = null;
+  /** Present exactly in `backoff`. */
+  private restartTimer: NodeJS.Timeout | null = null;
+  private policy: RestartPolicy;
   private probe: Promise<Probe> | null = null;
-  private readonly policy: RestartPolicy;
-  private attempt = 0;
-  private startedAt = 0;
-  private livenessTimer: NodeJS.Timeout | null = null;
-  private backoffTimer: NodeJS.Timeout | null = null;
-  private resetTimer: NodeJS.Timeout | null = null;
-  private failures = 0;
-  private readyWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  private exitWaiters: (() => void)[] = [];
+  private spawns = 0;
+  private restarts = 0;
+  private lastExit: ChildStatus['lastExit'] = null;
   /** The last lines the service printed, quoted when it fails to start. */
   readonly recentLines: string[] = [];
-  /** Set during the first start: a failure then ends `up` instead of restarting. */
-  private failFast = true;
-  /** Set once the supervisor is stopping: an exit then is final, never restarted. */
-  private shuttingDown = false;
-  private wentFatal = false;
-  /** Set when the current process reports (over IPC) that its sockets are bound. */
-  private listening = false;
-  private wakeReadiness: (() => void) | null = null;
 
   constructor(
     readonly spec: ChildSpec,
     private readonly probes: ProbeSettings,
-    restart: RestartSettings,
-    private readonly observer: ChildObserver,
+    private readonly restartSettings: RestartSettings,
+    private readonly host: ChildHost,
+    private readonly launch: Launcher = launchChild,
   ) {
-    this.policy = new RestartPolicy(restart);
+    this.policy = new RestartPolicy(restartSettings);
   }
 
   get name(): string {
@@ -86,231 +85,169 @@ export class SupervisedChild {
   }
 
   get state(): ChildState {
-    return this.stateValue;
-  }
-
-  /** Whether it ever went fatal (it reads `stopped` after shutdown). */
-  get failed(): boolean {
-    return this.wentFatal;
+    return this.current;
   }
 
   get pid(): number | undefined {
-    return this.process?.pid;
+    return this.attempt?.process.pid;
   }
 
-  /** Starts the service and resolves once it is healthy; rejects if it exits or times out first. */
-  start(): Promise<void> {
-    const ready = new Promise<void>((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
-    this.spawn();
-    return ready;
+  status(): ChildStatus {
+    return {
+      name: this.name,
+      state: this.current,
+      pid: this.attempt?.process.pid ?? null,
+      uptimeMs: this.attempt ? Math.round(performance.now() - this.attempt.spawnedAt) : null,
+      restarts: this.restarts,
+      lastExit: this.lastExit,
+    };
   }
 
   /**
-   * SIGTERM — or, with a reason, the same request over IPC, so the service can tell its clients
-   * why — then SIGKILL after the grace period (or at once with `now`); resolves once it is gone.
+   * Starts the service (from stopped, exited or fatal, with a fresh restart count) and resolves once
+   * it is healthy. If it exits or times out first this rejects with the reason, and it stays exited.
    */
-  async stop(now = false, reason?: StopReason): Promise<void> {
-    this.shuttingDown = true;
-    this.clearTimers();
-    if (this.stateValue === 'stopped') return;
-    if (this.stateValue === 'stopping') {
-      if (now) this.process?.kill('SIGKILL');
-      return new Promise<void>((resolve) => (this.process ? this.exitWaiters.push(resolve) : resolve()));
+  start(): Promise<void> {
+    if (!isIn(STOPPED_STATES, this.current)) {
+      return Promise.reject(new Error(`${this.name} is ${this.current}; only a stopped, exited or fatal service can be started`));
     }
-    if (this.stateValue === 'fatal' || this.stateValue === 'backoff' || this.stateValue === 'exited' || !this.process) {
-      this.move('stopping', {});
+    this.policy = new RestartPolicy(this.restartSettings);
+    return new Promise<void>((resolve, reject) => this.spawn('request', { resolve, reject }));
+  }
+
+  /**
+   * Stops the service: SIGTERM (or, with a reason, the request over IPC, which only a running
+   * service reads), then SIGKILL after its stop grace; resolves once the process is gone.
+   * A pending restart is cancelled; a service that is not running is left as it is.
+   */
+  async stop(reason?: StopReason): Promise<void> {
+    if (this.current === 'backoff') {
+      clearTimeout(this.restartTimer!);
+      this.restartTimer = null;
       this.move('stopped', { code: null, signal: null });
       return;
     }
-    // Only a running service listens for the IPC request; one still starting gets the signal.
-    const told = !now && reason !== undefined && this.stateValue === 'running' && this.send({ type: SERVICE_STOP, reason });
-    this.move('stopping', { pid: this.pid });
-    const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
-    if (!told) this.process.kill(now ? 'SIGKILL' : 'SIGTERM');
-    const kill = setTimeout(() => this.process?.kill('SIGKILL'), now ? 0 : this.spec.stopGraceMs);
-    await exited;
-    clearTimeout(kill);
+    const attempt = this.attempt;
+    if (!attempt) return;
+    if (this.current !== 'stopping') {
+      this.unwatch(attempt);
+      attempt.waiter?.reject(new Error('stopped before it was healthy'));
+      attempt.waiter = null;
+      const told = this.current === 'running' ? reason : undefined;
+      this.move('stopping', { pid: attempt.process.pid });
+      attempt.process.terminate(told);
+    }
+    await attempt.process.exit;
   }
 
-  /**
-   * Supervised again after a control `stop`, or after going FATAL, with its restart history
-   * cleared (as supervisord's `start` does); then `start` it.
-   */
-  revive(): void {
-    if (this.stateValue !== 'stopped') throw new Error(`${this.name}: revive from ${this.stateValue}; stop it first`);
-    this.shuttingDown = false;
-    this.wentFatal = false;
-    this.failFast = true;
-    this.policy.forget();
-  }
-
-  /** Sends a message over the live process's IPC channel; false when there is none. */
+  /** Sends a message to the running process; false when there is none, or its channel is closed. */
   send(message: SupervisorMessage): boolean {
-    const child = this.process;
-    if (!child?.connected) return false;
-    child.sendMessage?.(message).catch(() => undefined);
-    return true;
+    return this.attempt?.process.send(message) ?? false;
   }
 
-  /** Marks the end of supervision: from now on an exit is final. */
-  windDown(): void {
-    this.shuttingDown = true;
-    this.clearTimers();
-  }
-
-  kill(): void {
-    this.process?.kill('SIGKILL');
-  }
-
-  private move(to: ChildState, detail: TransitionDetail): void {
-    const from = this.stateValue;
-    if (!canTransition(from, to)) throw new Error(`${this.name}: ${from} → ${to} is not a transition`);
-    this.stateValue = to;
-    this.observer.transition(this, from, to, detail);
-  }
-
-  private spawn(): void {
-    this.attempt++;
-    this.failures = 0;
-    this.startedAt = performance.now();
-    const child = execa(process.execPath, [this.spec.entry], {
-      env: this.spec.env,
-      extendEnv: true,
-      // The IPC channel is the lifeline: if the supervisor dies, even by SIGKILL, it disconnects and the service exits.
-      ipc: true,
-      serialization: 'json',
-      stdin: 'ignore',
-      buffer: false,
-      reject: false,
-      cleanup: true,
-      // Its own process group: a Ctrl-C on the terminal reaches only the supervisor, which then stops services in order.
-      detached: true,
-    });
-    this.process = child;
-    this.listening = false;
-    child.on('message', (raw: unknown) => {
-      const message = serviceMessage(raw);
-      if (!message || this.process !== child) return;
-      if (message.type !== SERVICE_LISTENING) return this.observer.message(this, message);
-      this.listening = true;
-      this.wakeReadiness?.();
-    });
-    this.move('starting', { attempt: this.attempt, pid: child.pid });
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const reader = new LineReader((line) => {
-        this.recentLines.push(line);
-        if (this.recentLines.length > RECENT_LINES) this.recentLines.shift();
-        this.observer.output(this, line, stream);
-      });
-      child[stream]?.on('data', (chunk: Buffer) => reader.push(chunk));
-      child[stream]?.on('end', () => reader.end());
-    }
-    void child.then((result) => this.exited(child, result.exitCode ?? null, result.signal ?? null));
-    this.probe ??= this.spec.probe();
-    void this.awaitReady(child);
-  }
-
-  private async awaitReady(child: ResultPromise): Promise<void> {
-    const deadline = performance.now() + this.probes.readyTimeoutMs;
-    let lastError = 'no answer yet';
-    while (this.process === child && this.stateValue === 'starting') {
-      if (performance.now() > deadline) {
-        this.fail(`not healthy within ${this.probes.readyTimeoutMs} ms (${lastError})`);
-        child.kill('SIGKILL');
-        return;
-      }
-      try {
-        // A probe answered before our child says it is listening came from another process on its port.
-        if (!this.listening) throw new Error('not listening yet');
-        await (await this.probe!).check(Math.min(READY_ATTEMPT_MS, this.probes.readyTimeoutMs));
-        if (this.process !== child || this.stateValue !== 'starting') return;
-        this.move('running', { pid: child.pid, ms: Math.round(performance.now() - this.startedAt) });
-        this.failFast = false;
-        for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
-        this.watchLiveness(child);
-        this.resetTimer = setTimeout(() => this.policy.reset(), this.policy.resetAfterMs);
-        return;
-      } catch (error) {
-        lastError = (error as Error).message;
-        // Probe again shortly, or at once when the child reports that it is listening.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, READY_POLL_MS);
-          this.wakeReadiness = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeReadiness = null;
-      }
-    }
-  }
-
-  private watchLiveness(child: ResultPromise): void {
-    this.livenessTimer = setInterval(() => {
-      if (this.process !== child || this.stateValue !== 'running') return;
-      void this.probe!.then((probe) => probe.check(Math.min(1000, this.probes.intervalMs))).then(
-        () => {
-          this.failures = 0;
-        },
-        () => {
-          if (this.process !== child || this.stateValue !== 'running') return;
-          this.failures++;
-          if (this.failures >= this.probes.failures) {
-            // A process that no longer answers (hung, or stopped) is killed and restarted like a crash.
-            this.move('unhealthy', { pid: child.pid, failures: this.failures });
-            child.kill('SIGKILL');
-          }
-        },
-      );
-    }, this.probes.intervalMs);
-  }
-
-  private fail(reason: string): void {
-    const waiters = this.readyWaiters.splice(0);
-    for (const waiter of waiters) waiter.reject(new Error(reason));
-  }
-
-  private exited(child: ResultPromise, code: number | null, signal: string | null): void {
-    if (this.process !== child) return;
-    this.clearTimers();
-    this.process = null;
-    for (const resolve of this.exitWaiters.splice(0)) resolve();
-    if (this.stateValue === 'stopping') {
-      this.move('stopped', { pid: child.pid, code, signal });
-      return;
-    }
-    this.move('exited', { pid: child.pid, code, signal });
-    if (this.shuttingDown) {
-      this.move('stopped', { pid: child.pid, code, signal });
-      return;
-    }
-    if (this.failFast) {
-      this.fail(`exited during start (${signal ? `signal ${signal}` : `code ${code}`})`);
-      return;
-    }
-    const delay = this.policy.next();
-    if (delay === undefined) {
-      this.wentFatal = true;
-      this.move('fatal', {
-        reason: `restarted ${this.policy.recentRestarts - 1} times within the restart window and exited again`,
-        attempt: this.policy.recentRestarts,
-      });
-      return;
-    }
-    this.move('backoff', { attempt: this.attempt + 1, delayMs: delay });
-    this.backoffTimer = setTimeout(() => {
-      if (this.stateValue === 'backoff') this.spawn();
-    }, delay);
-  }
-
-  private clearTimers(): void {
-    for (const timer of [this.livenessTimer, this.backoffTimer, this.resetTimer]) if (timer) clearTimeout(timer);
-    this.livenessTimer = this.backoffTimer = this.resetTimer = null;
+  /** SIGKILL now, whatever state the process is in (a second Ctrl-C). */
+  killNow(): void {
+    this.attempt?.process.killNow();
   }
 
   /** Releases the probe's sockets once the child is stopped for good. */
   dispose(): void {
     void this.probe?.then((probe) => probe.close());
     this.probe = null;
+  }
+
+  private move<S extends ChildState>(to: S, detail: TransitionDetail<S>): void {
+    const from = this.current;
+    if (!canTransition(from, to)) throw new Error(`${this.name}: ${from} → ${to} is not a transition`);
+    if (isIn(PROCESS_STATES, to) !== (this.attempt !== null))
+      throw new Error(`${this.name}: ${to} with${this.attempt ? '' : 'out'} a process`);
+    this.current = to;
+    this.host.transition(this, from, to, detail);
+  }
+
+  private spawn(origin: Attempt['origin'], waiter: Attempt['waiter']): void {
+    this.spawns++;
+    const process = this.launch(this.spec, {
+      line: (line, stream) => this.output(line, stream),
+      message: (message) => this.host.message(this, message),
+    });
+    const attempt: Attempt = {
+      process,
+      origin,
+      spawnedAt: performance.now(),
+      ended: new AbortController(),
+      waiter,
+      stopLiveness: null,
+      backoffReset: null,
+    };
+    this.attempt = attempt;
+    this.move('starting', { attempt: this.spawns, pid: process.pid });
+    void process.exit.then((exit) => this.exited(attempt, exit));
+    this.probe ??= this.spec.probe();
+    awaitReady(process, this.probe, this.probes, attempt.ended.signal).then(
+      () => this.ready(attempt),
+      (error: Error) => this.notReady(attempt, error),
+    );
+  }
+
+  private ready(attempt: Attempt): void {
+    if (this.attempt !== attempt || this.current !== 'starting') return;
+    this.move('running', { pid: attempt.process.pid, ms: Math.round(performance.now() - attempt.spawnedAt) });
+    attempt.waiter?.resolve();
+    attempt.waiter = null;
+    attempt.stopLiveness = watchLiveness(this.probe!, this.probes, (failures) => this.hung(attempt, failures));
+    attempt.backoffReset = setTimeout(() => this.policy.reset(), this.policy.resetAfterMs);
+  }
+
+  /** Not healthy in time: killed; its exit then decides what follows. */
+  private notReady(attempt: Attempt, error: Error): void {
+    if (this.attempt !== attempt || this.current !== 'starting') return;
+    attempt.waiter?.reject(error);
+    attempt.waiter = null;
+    attempt.process.killNow();
+  }
+
+  /** A process that no longer answers (hung, or stopped) is killed and handled like a crash. */
+  private hung(attempt: Attempt, failures: number): void {
+    if (this.attempt !== attempt || this.current !== 'running') return;
+    this.move('unhealthy', { pid: attempt.process.pid, failures });
+    attempt.process.killNow();
+  }
+
+  private exited(attempt: Attempt, exit: ChildExit): void {
+    if (this.attempt !== attempt) return;
+    this.unwatch(attempt);
+    this.attempt = null;
+    this.lastExit = { ...exit, at: new Date().toISOString() };
+    if (this.current === 'stopping') return this.move('stopped', exit);
+    const startFailed = attempt.origin === 'request' && this.current === 'starting';
+    this.move('exited', { pid: attempt.process.pid, ...exit });
+    attempt.waiter?.reject(new Error(`exited during start (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`})`));
+    const decision = decideAfterExit(
+      { restart: this.spec.restart, exit, startFailed, supervisorStopping: this.host.stopping },
+      this.policy,
+    );
+    if (decision.next === 'fatal') {
+      this.move('fatal', { reason: decision.reason, restarts: this.restartSettings.maxRestarts, window_ms: this.restartSettings.windowMs });
+    } else if (decision.next === 'backoff') {
+      this.restarts++;
+      this.move('backoff', { attempt: this.spawns + 1, delay_ms: decision.delayMs });
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        this.spawn('restart', null);
+      }, decision.delayMs);
+    }
+  }
+
+  private unwatch(attempt: Attempt): void {
+    attempt.ended.abort();
+    attempt.stopLiveness?.();
+    clearTimeout(attempt.backoffReset ?? undefined);
+  }
+
+  private output(line: string, stream: 'stdout' | 'stderr'): void {
+    this.recentLines.push(line);
+    if (this.recentLines.length > RECENT_LINES) this.recentLines.shift();
+    this.host.output(this, line, stream);
   }
 }

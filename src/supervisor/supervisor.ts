@@ -4,19 +4,19 @@ import type { RoutableType } from '../events/topics.js';
 import { type EventFields, makeEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMessage, StopReason } from '../runtime/handshake.js';
+import { type Launcher, launchChild } from './child-process.js';
 import { childSpecs } from './child-spec.js';
-import type { ChildState } from './child-state.js';
+import { type AnyTransitionDetail, type ChildState, isIn, RUNNING_STATES, STATE_EVENTS, type TransitionDetail } from './child-state.js';
+import { EventHold } from './event-hold.js';
+import { STATE_LOG } from './lifecycle-log.js';
 import type { LogSink } from './log-sink.js';
 import type { RestartSettings } from './restart-policy.js';
 import { startOrder } from './start-order.js';
-import { type ChildObserver, type ProbeSettings, SupervisedChild, type TransitionDetail } from './supervised-child.js';
-
-const MAX_HELD_EVENTS = 1000;
-const RESUBSCRIBE_GRACE_MS = 100;
+import { type ChildHost, type ChildStatus, type ProbeSettings, SupervisedChild } from './supervised-child.js';
 
 /** Sees what the supervisor sees of its children: the control endpoint's bookkeeping and figures. */
 export interface SupervisorWatcher {
-  transition(child: SupervisedChild, to: ChildState, detail: TransitionDetail): void;
+  transition(child: SupervisedChild, to: ChildState, detail: AnyTransitionDetail): void;
   message(child: SupervisedChild, message: ServiceMessage): void;
 }
 
@@ -40,31 +40,34 @@ export class StartFailure extends Error {
   }
 }
 
+/** The supervisor's own lifecycle: it stops only once, and nothing is restarted while it does. */
+type Phase = 'idle' | 'starting' | 'up' | 'stopping';
+
 /**
  * Runs the stack: starts services in dependency order, each only once the ones before it are
  * healthy; restarts them one for one; stops them in reverse order. Every state change of a child is
  * one log record (with `event` set to the event type) and one event on the broker.
+ *
+ * Its public surface is what a control plane needs: `list`, `startChild`, `stopChild`,
+ * `restartChild`, and `startAll` / `stopAll` for the whole stack.
  */
-export class Supervisor implements ChildObserver {
+export class Supervisor implements ChildHost {
   readonly children: SupervisedChild[];
-  private stopping: Promise<void> | null = null;
-  /**
-   * Events raised while the event broker is down. They are published once it is healthy again
-   * rather than queued in ZeroMQ, because by then subscribers have reconnected too: a broker
-   * forwards nothing to subscribers that are not yet back.
-   */
-  private held: (() => void)[] | null = null;
+  private phase: Phase = 'idle';
+  private stopped: Promise<void> | null = null;
+  private readonly hold = new EventHold();
   private readonly watchers: SupervisorWatcher[] = [];
 
   constructor(
     config: CommonConfig,
-    private readonly settings: SupervisorSettings,
+    settings: SupervisorSettings,
     private readonly logger: Logger,
     private readonly sink: LogSink,
     private readonly events: EventPublisher,
+    launch: Launcher = launchChild,
   ) {
     this.children = startOrder(childSpecs(config, settings.stopGraceMs), settings.only).map(
-      (spec) => new SupervisedChild(spec, settings.probes, settings.restart, this),
+      (spec) => new SupervisedChild(spec, settings.probes, settings.restart, this, launch),
     );
   }
 
@@ -72,16 +75,23 @@ export class Supervisor implements ChildObserver {
     this.watchers.push(watcher);
   }
 
-  get isStopping(): boolean {
-    return this.stopping !== null;
+  get stopping(): boolean {
+    return this.phase === 'stopping';
   }
 
+  /** The services it gave up on. */
   get fatal(): string[] {
-    return this.children.filter((child) => child.failed).map((child) => child.name);
+    return this.children.filter((child) => child.state === 'fatal').map((child) => child.name);
+  }
+
+  /** One line per service, in start order. */
+  list(): ChildStatus[] {
+    return this.children.map((child) => child.status());
   }
 
   /** Starts every service in order; on the first that fails, stops the others and throws StartFailure. */
-  async up(): Promise<number> {
+  async startAll(): Promise<number> {
+    this.phase = 'starting';
     for (const child of this.children) {
       try {
         await child.start();
@@ -91,10 +101,11 @@ export class Supervisor implements ChildObserver {
           reasonFrom(child.recentLines) ?? (error as Error).message,
           child.recentLines.slice(-10),
         );
-        await this.down(`${child.name} failed to start`);
+        await this.stopAll(`${child.name} failed to start`);
         throw failure;
       }
     }
+    this.phase = 'up';
     // Measured from the start of this process, as a user waiting for `up` experiences it.
     const ms = Math.round(process.uptime() * 1000);
     this.announce(
@@ -107,19 +118,49 @@ export class Supervisor implements ChildObserver {
   }
 
   /**
-   * Stops every service in reverse start order. Called again while stopping (a second Ctrl-C), it
-   * kills whatever is still running at once and finishes the same shutdown.
+   * Starts one stopped, exited or fatal service afresh (restart count cleared, as supervisord's
+   * `start`); one waiting to restart is started now. Resolves once it is healthy; rejects with the
+   * reason if it fails first (it is then left exited). One already up, or a stack stopping, is left alone.
    */
-  down(reason: string, now = false): Promise<void> {
-    if (this.stopping) {
-      if (now) for (const child of this.children) child.kill();
-      return this.stopping;
+  async startChild(name: string): Promise<void> {
+    const child = this.child(name);
+    if (this.stopping || (isIn(RUNNING_STATES, child.state) && child.state !== 'backoff')) return;
+    if (child.state === 'backoff') await child.stop();
+    await child.start();
+  }
+
+  /**
+   * Stops one service and leaves it stopped, not restarted, until `startChild`. With a reason it is
+   * asked over IPC, so it can tell its clients why (the hub says whether it comes back at once).
+   */
+  stopChild(name: string, reason?: StopReason): Promise<void> {
+    return this.child(name).stop(reason);
+  }
+
+  /** Stops one service gracefully (telling it it comes back), then starts it. */
+  async restartChild(name: string): Promise<void> {
+    await this.stopChild(name, 'restart');
+    await this.startChild(name);
+  }
+
+  /**
+   * Stops every service in reverse start order. Called again while stopping (a second Ctrl-C) with
+   * `immediately`, it kills whatever is still running at once and finishes the same shutdown.
+   */
+  stopAll(reason: string, options: { immediately?: boolean } = {}): Promise<void> {
+    if (this.stopped) {
+      if (options.immediately) for (const child of this.children) child.killNow();
+      return this.stopped;
     }
+    this.phase = 'stopping';
     this.announce('supervisor.stopping', { reason }, 'info', `stopping (${reason})`);
-    for (const child of this.children) child.windDown();
-    this.stopping = (async () => {
+    this.stopped = (async () => {
       const started = performance.now();
-      for (const child of [...this.children].reverse()) await child.stop(now);
+      for (const child of [...this.children].reverse()) {
+        const stopped = child.stop();
+        if (options.immediately) child.killNow();
+        await stopped;
+      }
       for (const child of this.children) child.dispose();
       const fatal = this.fatal;
       this.announce(
@@ -129,134 +170,41 @@ export class Supervisor implements ChildObserver {
         fatal.length ? `stopped; ${fatal.join(', ')} had failed` : 'stopped',
       );
     })();
-    return this.stopping;
+    return this.stopped;
   }
 
-  /**
-   * A control `stop`: stops the service and leaves it stopped, not restarted, until `startService`
-   * (`restart` stops it the same way, telling it why).
-   */
-  stopService(name: string, reason: StopReason = 'stop'): Promise<void> {
-    return this.child(name).stop(false, reason);
-  }
-
-  /**
-   * A control `start`: a stopped, FATAL or waiting service is started afresh (restart history
-   * cleared); resolves once it is healthy or has failed to start (it is then left exited).
-   */
-  async startService(name: string): Promise<void> {
-    const child = this.child(name);
-    if (child.state === 'running' || child.state === 'starting' || this.stopping) return;
-    if (child.state !== 'stopped') await child.stop();
-    child.revive();
-    await child.start().catch(() => undefined);
-  }
-
-  private child(name: string): SupervisedChild {
-    const child = this.children.find((candidate) => candidate.name === name);
-    if (!child) throw new Error(`no service named ${name}`);
-    return child;
+  transition<S extends ChildState>(child: SupervisedChild, _from: ChildState, to: S, detail: TransitionDetail<S>): void {
+    for (const watcher of this.watchers) watcher.transition(child, to, detail);
+    if (child.spec.carriesEvents && (to === 'exited' || to === 'unhealthy')) this.hold.hold();
+    const line = STATE_LOG[to](child.name, detail, this.stopping);
+    this.announce(STATE_EVENTS[to], { service: child.name, ...detail } as EventFields[(typeof STATE_EVENTS)[S]], line.level, line.message);
+    if (child.spec.carriesEvents && to === 'running' && this.hold.holding) {
+      void this.hold
+        .release(() => child.state === 'running')
+        .then((dropped) => {
+          if (dropped > 0) this.logger.warn({ dropped }, `${dropped} lifecycle events were dropped while the broker was down`);
+        });
+    }
   }
 
   message(child: SupervisedChild, message: ServiceMessage): void {
     for (const watcher of this.watchers) watcher.message(child, message);
   }
 
-  transition(child: SupervisedChild, _from: ChildState, to: ChildState, detail: TransitionDetail): void {
-    for (const watcher of this.watchers) watcher.transition(child, to, detail);
-    if (child.spec.carriesEvents && (to === 'exited' || to === 'unhealthy')) this.held ??= [];
-    this.describe(child, to, detail);
-    if (child.spec.carriesEvents && to === 'running' && this.held) {
-      const held = this.held;
-      // A moment for subscribers to reconnect to the restarted broker: it forwards nothing to those not back yet.
-      setTimeout(() => {
-        if (this.held !== held || child.state !== 'running') return;
-        this.held = null;
-        for (const publish of held) publish();
-      }, RESUBSCRIBE_GRACE_MS).unref();
-    }
-  }
-
-  private describe(child: SupervisedChild, to: ChildState, detail: TransitionDetail): void {
-    const service = child.name;
-    const pid = detail.pid ?? 0;
-    switch (to) {
-      case 'starting':
-        return this.announce(
-          'service.starting',
-          { service, attempt: detail.attempt ?? 1 },
-          'info',
-          `starting ${service}${(detail.attempt ?? 1) > 1 ? ` (attempt ${detail.attempt})` : ''}`,
-          { pid },
-        );
-      case 'running':
-        return this.announce(
-          'service.healthy',
-          { service, pid, ms: detail.ms ?? 0 },
-          'info',
-          `${service} healthy (pid ${pid}, ${detail.ms} ms)`,
-        );
-      case 'exited':
-        return this.announce(
-          'service.exited',
-          { service, pid, code: detail.code ?? null, signal: detail.signal ?? null },
-          this.stopping ? 'info' : 'warn',
-          `${service} exited (${detail.signal ? `signal ${detail.signal}` : `code ${detail.code}`})`,
-        );
-      case 'unhealthy':
-        return this.announce(
-          'service.unhealthy',
-          { service, pid, failures: detail.failures ?? 0 },
-          'error',
-          `${service} failed ${detail.failures} probes in a row; killing it to restart`,
-        );
-      case 'backoff':
-        return this.announce(
-          'service.restarting',
-          { service, attempt: detail.attempt ?? 0, delay_ms: detail.delayMs ?? 0 },
-          'warn',
-          `restarting ${service} in ${detail.delayMs} ms`,
-        );
-      case 'fatal':
-        return this.announce(
-          'service.fatal',
-          {
-            service,
-            restarts: this.settings.restart.maxRestarts,
-            window_ms: this.settings.restart.windowMs,
-            reason: detail.reason ?? 'exited too often',
-          },
-          'error',
-          `${service} is FATAL: ${detail.reason}; giving up on it (the other services keep running)`,
-        );
-      case 'stopping':
-        return this.announce('service.stopping', { service, pid }, 'info', `stopping ${service}`);
-      case 'stopped':
-        return this.announce(
-          'service.stopped',
-          { service, code: detail.code ?? null, signal: detail.signal ?? null },
-          'info',
-          `${service} stopped`,
-        );
-    }
-  }
-
   output(child: SupervisedChild, line: string, stream: 'stdout' | 'stderr'): void {
     this.sink.service(child.name, line, stream);
   }
 
-  private announce<T extends RoutableType>(
-    type: T,
-    fields: EventFields[T],
-    level: 'info' | 'warn' | 'error',
-    message: string,
-    extra: Record<string, unknown> = {},
-  ): void {
-    this.logger[level]({ event: type, ...(fields as object), ...extra }, message);
+  private child(name: string): SupervisedChild {
+    const child = this.children.find((candidate) => candidate.name === name);
+    if (!child) throw new Error(`no service "${name}"; the supervisor runs ${this.children.map((c) => c.name).join(', ')}`);
+    return child;
+  }
+
+  private announce<T extends RoutableType>(type: T, fields: EventFields[T], level: 'info' | 'warn' | 'error', message: string): void {
+    this.logger[level]({ event: type, ...(fields as object) }, message);
     const event = makeEvent(type, 'supervisor', fields);
-    const publish = (): void => void this.events.publish(event);
-    if (this.held && this.held.length < MAX_HELD_EVENTS) this.held.push(publish);
-    else if (!this.held) publish();
+    this.hold.send(() => void this.events.publish(event));
   }
 }
 

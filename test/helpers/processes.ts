@@ -108,6 +108,8 @@ export function startProcess(
     stdin: options.input ? 'pipe' : 'ignore',
     ipc: options.ipc ?? false,
     cleanup: true,
+    // A signal a test sends is the one it means: execa would otherwise follow it with SIGKILL after 5 s.
+    forceKillAfterDelay: false,
     cwd: ROOT,
   });
   const proc = new TestProcess(name, child);

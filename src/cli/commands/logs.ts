@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { ControlClient, ControlError } from '../../clients/control/control-client.js';
 import { type CommonArgs, commonConfigFrom, integerOption } from '../../config/options.js';
+import { formatPretty, type PrettyStyle, parseRecord, wantsColour } from '../../logging/pretty.js';
 import { type LogChunk, MAX_LOG_LINES } from '../../protocol/control-api.js';
-import { SERVICE_NAMES } from '../../stack/registry.js';
-import { formatPretty, wantsColour } from '../../supervisor/log-sink.js';
+import { logColours, SERVICE_NAMES } from '../../stack/registry.js';
 
 interface LogsArgs extends CommonArgs {
   follow: boolean;
@@ -29,10 +29,10 @@ export const logsCommand: CommandModule<object, LogsArgs> = {
       .epilogue('Exit codes: 0 done, 1 no stack running for this data dir, 2 bad usage.') as never,
   handler: async (args) => {
     const client = new ControlClient(commonConfigFrom(args).dataDir);
-    const colour = wantsColour(process.stdout);
+    const style = { colour: wantsColour(process.stdout), colours: logColours() };
     const print = (chunk: LogChunk): void => {
       if (chunk.missed > 0) process.stderr.write(`(${chunk.missed} line(s) left the supervisor's buffer before they could be read)\n`);
-      for (const line of chunk.lines) process.stdout.write(`${args.json ? line : pretty(line, colour)}\n`);
+      for (const line of chunk.lines) process.stdout.write(`${args.json ? line : pretty(line, style)}\n`);
     };
     const service = args.service ?? '';
     let chunk = await client.call('log_tail', [args.lines, service]);
@@ -59,10 +59,7 @@ export const logsCommand: CommandModule<object, LogsArgs> = {
   },
 };
 
-function pretty(line: string, colour: boolean): string {
-  try {
-    return formatPretty(JSON.parse(line) as Record<string, unknown>, colour);
-  } catch {
-    return line;
-  }
+function pretty(line: string, style: PrettyStyle): string {
+  const record = parseRecord(line);
+  return record ? formatPretty(record, style) : line;
 }

@@ -1,10 +1,9 @@
-import { pino } from 'pino';
 import { hideBin } from 'yargs/helpers';
 import { ControlClient } from '../../clients/control/control-client.js';
 import { formatAlreadyRunning } from '../../clients/control/format-status.js';
 import { brokerPullEndpoint, commonConfigFrom } from '../../config/options.js';
 import { EventPublisher } from '../../events/publisher.js';
-import { REDACTED_PATHS } from '../../logging/logger.js';
+import { createLogger } from '../../logging/logger.js';
 import { RotatingFile } from '../../logging/rotating-file.js';
 import { banner } from '../../supervisor/banner.js';
 import { ControlPlane } from '../../supervisor/control/control-plane.js';
@@ -25,15 +24,13 @@ export async function runUp(args: UpArgs): Promise<void> {
   const sink = detached
     ? new LogSink('json', new RotatingFile(detachedLogFile(config.dataDir), { maxBytes: args.logFileBytes, keep: args.logFiles }))
     : new LogSink(config.logFormat);
-  const logger = pino(
-    {
-      level: config.logLevel,
-      base: { service: 'supervisor', pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    },
-    { write: (line: string) => sink.own(line) },
-  );
+  // Its own records join the services' in the one aggregated log.
+  const logger = createLogger({
+    service: 'supervisor',
+    level: config.logLevel,
+    format: 'json',
+    destination: { write: (line) => sink.supervisor(line) },
+  });
   const events = new EventPublisher(brokerPullEndpoint(config));
   let supervisor: Supervisor;
   try {
@@ -72,7 +69,7 @@ export async function runUp(args: UpArgs): Promise<void> {
   };
   const stop = (reason: string, now: boolean): void => {
     // Only a stop that let every service finish, with none fatal, is clean.
-    void supervisor.down(reason, now).then(() => finish(supervisor.fatal.length > 0 || now ? 1 : 0));
+    void supervisor.stopAll(reason, { immediately: now }).then(() => finish(supervisor.fatal.length > 0 || now ? 1 : 0));
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
@@ -94,7 +91,7 @@ export async function runUp(args: UpArgs): Promise<void> {
     await finish(await reportStartFailure(error, detached));
   }
   try {
-    const ms = await supervisor.up();
+    const ms = await supervisor.startAll();
     plane?.running();
     const specs = supervisor.children.map((child) => child.spec);
     const endpoints = Object.fromEntries(specs.map((spec) => [spec.name, spec.endpoint]));
@@ -110,6 +107,8 @@ export async function runUp(args: UpArgs): Promise<void> {
       });
   } catch (error) {
     if (!(error instanceof StartFailure)) throw error;
+    // Interrupted while starting: the shutdown under way reports and exits.
+    if (signals > 0) return;
     logger.error({ failed: error.service, last_lines: error.lastLines }, error.message);
     sink.text(`\n${error.service}'s last lines:\n${error.lastLines.map((line) => `  ${line}`).join('\n')}\n`);
     if (detached) reportToStarter({ type: 'thiscord.failed', message: error.message, details: error.lastLines.join('\n') });

@@ -1,6 +1,5 @@
 import type { LastExit } from '../../protocol/control-api.js';
-import type { ChildState } from '../child-state.js';
-import type { TransitionDetail } from '../supervised-child.js';
+import type { AnyTransitionDetail, ChildState } from '../child-state.js';
 
 interface Record {
   /** When its current process became healthy (ms since the epoch), while it runs. */
@@ -35,7 +34,7 @@ export class ServiceHistory {
     this.requested.set(service, why);
   }
 
-  transition(service: string, to: ChildState, detail: TransitionDetail, now = Date.now()): void {
+  transition(service: string, to: ChildState, detail: AnyTransitionDetail, now = Date.now()): void {
     const record = this.record(service);
     switch (to) {
       case 'running':
@@ -62,8 +61,9 @@ export class ServiceHistory {
         record.runningSince = undefined;
         const why = this.requested.get(service);
         this.requested.delete(service);
-        // Without a pid it had no process to stop (it was FATAL, or waiting to restart).
-        if (detail.pid !== undefined) record.lastExit = exit(now, detail, why ?? `stopped (${describeExit(detail.code, detail.signal)})`);
+        // Without a code or signal it had no process to stop (it was waiting to restart).
+        if (detail.code != null || detail.signal != null)
+          record.lastExit = exit(now, detail, why ?? `stopped (${describeExit(detail.code, detail.signal)})`);
         break;
       }
       case 'starting':
@@ -94,7 +94,7 @@ export class ServiceHistory {
   }
 }
 
-function exit(now: number, detail: TransitionDetail, reason: string): LastExit {
+function exit(now: number, detail: AnyTransitionDetail, reason: string): LastExit {
   return {
     at: new Date(now).toISOString(),
     ...(typeof detail.code === 'number' && { code: detail.code }),

@@ -53,7 +53,7 @@ export class StackControl implements ControlTarget {
       uptime_s: Math.floor((now - this.startedAt) / 1000),
       version: this.info.version,
       data_dir: this.info.dataDir,
-      stopping: this.supervisor.isStopping,
+      stopping: this.supervisor.stopping,
       services: this.supervisor.children.map((child) => this.serviceStatus(child, now)),
       figures: this.sampler.figures(),
     };
@@ -62,14 +62,15 @@ export class StackControl implements ControlTarget {
   async start(services: readonly string[]): Promise<void> {
     for (const name of services) {
       this.history.forgetRestarts(name);
-      await this.supervisor.startService(name);
+      // A start that fails leaves the service exited; its status says why.
+      await this.supervisor.startChild(name).catch(() => undefined);
     }
   }
 
   async stop(services: readonly string[]): Promise<void> {
     for (const name of [...services].reverse()) {
       this.history.expectStop(name, 'stopped by thiscord stop');
-      await this.supervisor.stopService(name, 'stop');
+      await this.supervisor.stopChild(name, 'stop');
     }
   }
 
@@ -77,7 +78,7 @@ export class StackControl implements ControlTarget {
   async restart(services: readonly string[]): Promise<void> {
     for (const name of [...services].reverse()) {
       this.history.expectStop(name, 'stopped by thiscord restart');
-      await this.supervisor.stopService(name, 'restart');
+      await this.supervisor.stopChild(name, 'restart');
     }
     await this.start(services);
   }

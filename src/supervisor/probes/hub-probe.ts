@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { encodeFrame, parseHubFrame } from '../../protocol/frames.js';
+import { LineSplitter } from '../../protocol/line-splitter.js';
 import { type Probe, withTimeout } from './probe.js';
+
+/** Before hello the hub sends nothing but the pong; anything this long is not our hub. */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 /**
  * The hub is healthy when a fresh connection to its local socket gets a pong for its ping (allowed
@@ -16,15 +20,14 @@ export class HubProbe implements Probe {
     const id = `probe-${randomUUID().slice(0, 8)}`;
     const socket = net.connect(this.target);
     const answered = new Promise<void>((resolve, reject) => {
-      let buffered = '';
-      socket.setEncoding('utf8');
+      const lines = new LineSplitter(MAX_ANSWER_BYTES);
       socket.on('connect', () => socket.write(encodeFrame({ type: 'ping', id })));
-      socket.on('data', (chunk: string) => {
-        buffered += chunk;
-        for (const line of buffered.split('\n').slice(0, -1)) {
-          const frame = parseHubFrame(line);
-          if (frame?.type === 'pong' && frame.id === id) return resolve();
-        }
+      socket.on('data', (chunk: Buffer) => {
+        const whole = lines.push(chunk, (line) => {
+          const frame = parseHubFrame(line.toString('utf8'));
+          if (frame?.type === 'pong' && frame.id === id) resolve();
+        });
+        if (!whole) reject(new Error('the hub answered with a line over 64 KiB'));
       });
       socket.on('error', (error) => reject(error));
       socket.on('close', () => reject(new Error('the hub closed the connection without a pong')));

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
+import { LineSplitter } from '../../protocol/line-splitter.js';
 import { type Probe, withTimeout } from './probe.js';
+
+/** Far longer than any IRC line (512 bytes with tags, 8191 with the IRCv3 tags limit). */
+const MAX_LINE_BYTES = 16 * 1024;
 
 /**
  * The IRC gateway is healthy when a fresh connection gets a PONG for its PING (allowed before
@@ -16,14 +20,13 @@ export class IrcProbe implements Probe {
     const token = `probe-${randomUUID().slice(0, 8)}`;
     const socket = net.connect(this.target);
     const answered = new Promise<void>((resolve, reject) => {
-      let buffered = '';
-      socket.setEncoding('utf8');
+      const lines = new LineSplitter(MAX_LINE_BYTES);
       socket.on('connect', () => socket.write(`PING :${token}\r\nQUIT\r\n`));
-      socket.on('data', (chunk: string) => {
-        buffered += chunk;
-        for (const line of buffered.split('\r\n').slice(0, -1)) {
-          if (/^:\S+ PONG \S+ :?(\S+)$/.exec(line)?.[1] === token) return resolve();
-        }
+      socket.on('data', (chunk: Buffer) => {
+        const whole = lines.push(chunk, (line) => {
+          if (/^:\S+ PONG \S+ :?(\S+)$/.exec(line.toString('utf8'))?.[1] === token) resolve();
+        });
+        if (!whole) reject(new Error(`the IRC gateway answered with a line over ${MAX_LINE_BYTES} bytes`));
       });
       socket.on('error', (error) => reject(error));
       socket.on('close', () => reject(new Error('the IRC gateway closed the connection without a PONG')));

@@ -4,12 +4,9 @@ export interface Probe {
   close(): void;
 }
 
-export function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string, onTimeout?: () => void): Promise<T> {
+export function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      onTimeout?.();
-      reject(new Error(`${what} did not answer within ${timeoutMs} ms`));
-    }, timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
     work.then(
       (value) => {
         clearTimeout(timer);

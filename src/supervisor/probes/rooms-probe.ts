@@ -1,4 +1,4 @@
-import { RoomsClient } from '../../clients/rooms/rooms-client.js';
+import { callXmlRpc } from '../../protocol/xml-rpc/http-client.js';
 import type { Probe } from './probe.js';
 
 /** The room service is healthy when XML-RPC system.ping answers "pong". */
@@ -9,7 +9,7 @@ export class RoomsProbe implements Probe {
   ) {}
 
   async check(timeoutMs: number): Promise<void> {
-    const answer = await new RoomsClient({ host: this.host, port: this.port, timeoutMs }).ping();
+    const answer = await callXmlRpc({ host: this.host, port: this.port }, 'system.ping', [], timeoutMs);
     if (answer !== 'pong') throw new Error(`system.ping answered ${JSON.stringify(answer)} instead of "pong"`);
   }
 

@@ -183,6 +183,33 @@ describe('thiscord up', () => {
     expect(Object.values(pids).filter(isAlive)).toEqual([]);
   }, 30_000);
 
+  it("gives a service that ignores SIGTERM the whole --stop-grace (8 s, past execa's own 5 s) before SIGKILL", async () => {
+    const stack = await freshStack();
+    const up = await RunningStack.up(stack, ['--stop-grace', '8s']);
+    const hub = up.pids().hub!;
+    try {
+      // A stopped process cannot act on SIGTERM; only SIGKILL ends it.
+      process.kill(hub, 'SIGSTOP');
+      up.proc.kill('SIGTERM');
+      await up.proc.waitForLine('stopping', (line) => line.event === 'service.stopping' && line.service === 'hub');
+      const terminated = Date.now();
+      await waitFor(
+        '6 s of the grace to pass with the hub alive throughout',
+        () => {
+          expect(isAlive(hub), `hub killed after ${Date.now() - terminated} ms`).toBe(true);
+          return Date.now() - terminated >= 6000;
+        },
+        { timeoutMs: 8000, intervalMs: 100 },
+      );
+      await waitFor('the hub to be killed', () => !isAlive(hub), { timeoutMs: 6000, intervalMs: 50 });
+      expect(Date.now() - terminated).toBeGreaterThan(7500);
+      expect((await up.proc.waitForExit()).code).toBe(0);
+      expect(up.events('service.stopped', 'hub')[0]).toMatchObject({ signal: 'SIGKILL' });
+    } finally {
+      if (isAlive(hub)) process.kill(hub, 'SIGKILL');
+    }
+  }, 40_000);
+
   it('leaves no orphan when the supervisor itself is killed with SIGKILL', async () => {
     const stack = await freshStack();
     const up = await RunningStack.up(stack);

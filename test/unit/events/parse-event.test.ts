@@ -4,7 +4,7 @@ import { EVENT_TYPES, type EventFields, type EventType, makeEvent, parseEvent } 
 
 /** One well-formed example of every event type; a type missing here does not compile. */
 const EXAMPLES: { [T in EventType]: EventFields[T] } = {
-  'service.starting': { service: 'hub', attempt: 1 },
+  'service.starting': { service: 'hub', attempt: 1, pid: 42 },
   'service.healthy': { service: 'hub', pid: 42, ms: 61 },
   'service.exited': { service: 'hub', pid: 42, code: null, signal: 'SIGKILL' },
   'service.unhealthy': { service: 'hub', pid: 42, failures: 3 },

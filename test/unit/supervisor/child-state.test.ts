@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CHILD_STATES, canTransition, TRANSITIONS } from '../../../src/supervisor/child-state.js';
+import { EVENT_TYPES } from '../../../src/events/types.js';
+import {
+  CHILD_STATES,
+  canTransition,
+  PROCESS_STATES,
+  RUNNING_STATES,
+  STATE_EVENTS,
+  STOPPED_STATES,
+  TRANSITIONS,
+} from '../../../src/supervisor/child-state.js';
 
 describe('child states', () => {
   it('follow the supervisord cycle: stopped → starting → running → exited → backoff → starting', () => {
@@ -13,19 +22,39 @@ describe('child states', () => {
     expect(canTransition('unhealthy', 'running')).toBe(false);
   });
 
-  it('reach fatal only from exited, and leave fatal only to stop', () => {
+  it('reach fatal only from exited, and leave fatal only when started by hand', () => {
     expect(CHILD_STATES.filter((from) => canTransition(from, 'fatal'))).toEqual(['exited']);
-    expect(TRANSITIONS.fatal).toEqual(['stopping']);
+    expect(TRANSITIONS.fatal).toEqual(['starting']);
   });
 
-  it('let every live state be stopped, and stopping end only in stopped', () => {
-    for (const from of ['starting', 'running', 'unhealthy', 'exited', 'backoff', 'fatal'] as const)
-      expect(canTransition(from, 'stopping')).toBe(true);
+  it('stop a live process through stopping, and end stopping only in stopped', () => {
+    for (const from of PROCESS_STATES.filter((state) => state !== 'stopping')) expect(canTransition(from, 'stopping')).toBe(true);
     expect(TRANSITIONS.stopping).toEqual(['stopped']);
+    expect(canTransition('backoff', 'stopped')).toBe(true);
+  });
+
+  it('start only from a stopped state (by hand) or after the backoff', () => {
+    expect(CHILD_STATES.filter((from) => canTransition(from, 'starting')).sort()).toEqual([...STOPPED_STATES, 'backoff'].sort());
   });
 
   it('name only known states as targets', () => {
     for (const targets of Object.values(TRANSITIONS)) for (const to of targets) expect(CHILD_STATES).toContain(to);
     expect(Object.keys(TRANSITIONS).sort()).toEqual([...CHILD_STATES].sort());
+  });
+
+  it('sort every state into groups: a process, or resting; kept up, or not', () => {
+    for (const state of CHILD_STATES) {
+      expect((PROCESS_STATES as readonly string[]).includes(state) || [...STOPPED_STATES, 'backoff'].includes(state), state).toBe(true);
+      expect((RUNNING_STATES as readonly string[]).includes(state) !== [...STOPPED_STATES, 'stopping'].includes(state), state).toBe(true);
+    }
+  });
+
+  it('publish one event type per state, named after it but for running (service.healthy) and backoff (service.restarting)', () => {
+    for (const state of CHILD_STATES) expect(EVENT_TYPES).toContain(STATE_EVENTS[state]);
+    const renamed = CHILD_STATES.filter((state) => STATE_EVENTS[state] !== `service.${state}`);
+    expect(renamed.map((state) => [state, STATE_EVENTS[state]])).toEqual([
+      ['running', 'service.healthy'],
+      ['backoff', 'service.restarting'],
+    ]);
   });
 });

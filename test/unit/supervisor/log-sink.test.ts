@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formatPretty, LogSink, wantsColour } from '../../../src/supervisor/log-sink.js';
+import { formatPretty, wantsColour } from '../../../src/logging/pretty.js';
+import { logColours } from '../../../src/stack/registry.js';
+import { LogSink } from '../../../src/supervisor/log-sink.js';
 
 function sinkInto(format: 'json' | 'pretty'): { sink: LogSink; lines: () => string[] } {
   const out = new PassThrough();
@@ -11,26 +13,29 @@ function sinkInto(format: 'json' | 'pretty'): { sink: LogSink; lines: () => stri
 
 // A fixed local time, so the clock column is known whatever the machine's time zone.
 const time = new Date(2026, 10, 24, 9, 5, 7, 42).getTime();
+const plain = { colour: false, colours: logColours() };
+const coloured = { colour: true, colours: logColours() };
 
 describe('formatPretty', () => {
   it('prints HH:MM:SS.mmm service | LEVEL message key=value', () => {
     const line = formatPretty(
       { level: 30, time, pid: 1, hostname: 'h', service: 'hub', msg: 'hub healthy', event: 'service.healthy', ms: 61 },
-      false,
+      plain,
     );
     expect(line).toBe('09:05:07.042 hub        | INFO  hub healthy event=service.healthy ms=61');
   });
 
   it('quotes values with spaces and prints objects as JSON', () => {
-    const line = formatPretty({ level: 50, time, service: 'rooms', msg: 'x', reason: 'port in use', ports: { hub: 1 } }, false);
+    const line = formatPretty({ level: 50, time, service: 'rooms', msg: 'x', reason: 'port in use', ports: { hub: 1 } }, plain);
     expect(line).toBe('09:05:07.042 rooms      | ERROR x reason="port in use" ports={"hub":1}');
   });
 
   it('paints the service in its own colour only when asked to', () => {
     const record = { level: 30, time, service: 'broker', msg: 'ready' };
-    expect(formatPretty(record, true)).toContain('\u001b[36mbroker');
-    expect(formatPretty({ ...record, service: 'hub' }, true)).toContain('\u001b[32mhub');
-    expect(formatPretty(record, false)).not.toContain('\u001b[');
+    expect(formatPretty(record, coloured)).toContain('\u001b[36mbroker');
+    expect(formatPretty({ ...record, service: 'hub' }, coloured)).toContain('\u001b[32mhub');
+    expect(formatPretty({ ...record, service: 'nobody' }, coloured)).toContain(' nobody ');
+    expect(formatPretty(record, plain)).not.toContain('\u001b[');
   });
 });
 

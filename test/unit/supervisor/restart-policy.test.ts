@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestartPolicy } from '../../../src/supervisor/restart-policy.js';
+import { decideAfterExit, RestartPolicy } from '../../../src/supervisor/restart-policy.js';
 
 const settings = { backoffInitialMs: 100, backoffMaxMs: 5000, backoffResetMs: 30_000, maxRestarts: 5, windowMs: 60_000 };
 
@@ -38,5 +38,45 @@ describe('RestartPolicy', () => {
 
   it('with max-restarts 0 gives up on the first exit', () => {
     expect(new RestartPolicy({ ...settings, maxRestarts: 0 }).next(0)).toBeUndefined();
+  });
+});
+
+describe('decideAfterExit', () => {
+  const crash = { code: 1, signal: null };
+  const clean = { code: 0, signal: null };
+  const facts = { restart: 'permanent' as const, exit: crash, startFailed: false, supervisorStopping: false };
+  const policy = (): RestartPolicy => new RestartPolicy(settings);
+
+  it('restarts a permanent service after any exit, clean or not', () => {
+    expect(decideAfterExit(facts, policy())).toEqual({ next: 'backoff', delayMs: 100 });
+    expect(decideAfterExit({ ...facts, exit: clean }, policy())).toEqual({ next: 'backoff', delayMs: 100 });
+  });
+
+  it('restarts a transient service only after an abnormal exit (a code other than 0, or a signal)', () => {
+    expect(decideAfterExit({ ...facts, restart: 'transient', exit: clean }, policy()).next).toBe('exited');
+    expect(decideAfterExit({ ...facts, restart: 'transient', exit: crash }, policy()).next).toBe('backoff');
+    expect(decideAfterExit({ ...facts, restart: 'transient', exit: { code: null, signal: 'SIGKILL' } }, policy()).next).toBe('backoff');
+  });
+
+  it('never restarts a temporary service', () => {
+    expect(decideAfterExit({ ...facts, restart: 'temporary' }, policy())).toEqual({
+      next: 'exited',
+      why: 'it is temporary: never restarted',
+    });
+  });
+
+  it('restarts nothing while the supervisor stops, nor a requested start that failed', () => {
+    expect(decideAfterExit({ ...facts, supervisorStopping: true }, policy()).next).toBe('exited');
+    expect(decideAfterExit({ ...facts, startFailed: true }, policy()).next).toBe('exited');
+  });
+
+  it('gives up (fatal) past the intensity, counting only restarts it granted', () => {
+    const limited = new RestartPolicy({ ...settings, maxRestarts: 1 });
+    expect(decideAfterExit({ ...facts, restart: 'temporary' }, limited, 0).next).toBe('exited');
+    expect(decideAfterExit(facts, limited, 1).next).toBe('backoff');
+    expect(decideAfterExit(facts, limited, 2)).toEqual({
+      next: 'fatal',
+      reason: 'restarted 1 times within the restart window and exited again',
+    });
   });
 });
