@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commonConfigToEnv } from '../../src/config/options.js';
 import { encodeFrame } from '../../src/protocol/frames.js';
+import { newInstanceId } from '../../src/tickets/room-instance.js';
 import { signTicket } from '../../src/tickets/ticket.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
 import { startUntil, stop } from '../children.js';
@@ -32,9 +33,13 @@ interface Member {
   latencies: number[];
 }
 
+const instances = new Map<string, string>();
+
 function ticket(user: string, room: string): string {
   const iat = Date.now();
-  return signTicket(Buffer.from(SECRET), { user, room, iat, exp: iat + 3_600_000 });
+  let instance = instances.get(room);
+  if (!instance) instances.set(room, (instance = newInstanceId(iat)));
+  return signTicket(Buffer.from(SECRET), { user, room, instance, iat, exp: iat + 3_600_000 });
 }
 
 async function connectMembers(port: number, room: string, count: number, sampleLatency: boolean): Promise<Member[]> {

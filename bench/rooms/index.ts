@@ -82,8 +82,11 @@ export async function run(): Promise<BenchRow[]> {
   const [pythonPort, keepAlivePort] = (await freePorts(2)) as [number, number];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-rooms-'));
   const config = await loopbackStackConfig(dataDir);
-  const ours = await startUntil(process.execPath, [path.join(dist, 'services/rooms/main.js')], commonConfigToEnv(config), (line) =>
-    line.includes('"ready":true'),
+  const ours = await startUntil(
+    process.execPath,
+    [path.join(dist, 'services/rooms/main.js')],
+    { ...commonConfigToEnv(config), THISCORD_MAX_ROOMS_PER_USER: '10000000' },
+    (line) => line.includes('"ready":true'),
   );
   const script = path.join(here, '../../../bench/rooms/python_server.py');
   const python = await startUntil('python3', [script, String(pythonPort), String(POOL), 'http1.0'], {}, (line) => line === 'ready');

@@ -35,6 +35,8 @@ export class Connection implements Member {
   user = '';
   /** nameKey(room) → room name, for the rooms this connection is in. */
   readonly rooms = new Map<string, string>();
+  /** nameKey(room) → when the newest ticket this connection entered it with was issued; kicks revoke older ones. */
+  readonly ticketIssuedAt = new Map<string, number>();
   readonly address: string;
   private state: ConnectionState = 'awaiting_hello';
   /** Why it ended: the reason its bye gave, or `disconnected` when the peer went first. */

@@ -4,7 +4,10 @@ import { makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { type ClientFrame, type ErrorCode, encodeFrame } from '../../src/protocol/frames.js';
 import { nameKey } from '../../src/protocol/names.js';
+import type { RoomsSnapshot } from '../../src/protocol/rooms-api.js';
 import { listenOn } from '../../src/runtime/listen.js';
+import { instanceCreatedAt } from '../../src/tickets/room-instance.js';
+import type { TicketClaims } from '../../src/tickets/ticket.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { ConnectionQuota, type Origin } from './connection-quota.js';
 import type { HubLimits } from './limits.js';
@@ -102,29 +105,66 @@ export class Hub implements ConnectionHandler {
     for (const connection of this.connections) connection.destroy();
   }
 
-  /** Applies a room event from the broker: the room is gone for everyone in it. */
-  closeRoom(name: string, why: 'deleted' | 'expired', at: number): void {
-    this.gate.close(name, at);
-    const room = this.rooms.close(name);
-    if (!room) return;
+  /** A signed `room.created`: the hub learns the open instance of that name. */
+  roomOpened(name: string, instance: string): void {
+    this.gate.opened(name, instance);
+    const room = this.rooms.get(name);
+    if (room && room.instance !== instance && this.gate.instanceOf(name) === instance)
+      this.evict(room, `room ${room.name} was closed`, 'replaced');
+  }
+
+  /** A signed `room.deleted` or `room.expired`: that instance is gone for everyone in it. */
+  closeRoom(name: string, instance: string, why: 'deleted' | 'expired'): void {
+    this.gate.closed(name, instance);
+    const room = this.rooms.get(name);
+    if (room && instanceCreatedAt(room.instance) <= instanceCreatedAt(instance)) this.evict(room, `room ${room.name} was ${why}`, why);
+  }
+
+  /** A signed `room.kicked`: the user's tickets for that instance issued before `before` stop working, and the user leaves it. */
+  kick(roomName: string, instance: string, user: string, before: number): void {
+    this.gate.revoke(roomName, instance, user, before);
+    const room = this.rooms.get(roomName);
+    if (!room || room.instance !== instance) return;
+    this.removeUser(room, user, (member) => (member.ticketIssuedAt.get(nameKey(room.name)) ?? 0) < before);
+  }
+
+  /**
+   * What the room service says is open now: rooms whose instance is no longer open close, and
+   * members whose tickets a kick has since revoked leave, as if the events had arrived.
+   */
+  applySync(snapshot: RoomsSnapshot): void {
+    this.gate.sync(snapshot);
+    for (const room of this.rooms.all()) {
+      if (this.gate.instanceOf(room.name) !== room.instance) {
+        this.evict(room, `room ${room.name} was closed`, 'closed');
+        continue;
+      }
+      for (const member of [...room.members]) {
+        const issuedAt = member.ticketIssuedAt.get(nameKey(room.name)) ?? 0;
+        if (!this.gate.admitsHolder(room.name, member.user, issuedAt)) this.removeUser(room, member.user, (m) => m === member);
+      }
+    }
+    this.logger.info({ rooms: snapshot.rooms.length }, 'synchronised with the room service');
+  }
+
+  private evict(room: Room<Connection>, message: string, why: string): void {
+    this.rooms.close(room.name);
     for (const member of room.members) {
       member.rooms.delete(nameKey(room.name));
-      member.error('room_closed', `room ${room.name} was ${why}`, room.name);
+      member.ticketIssuedAt.delete(nameKey(room.name));
+      member.error('room_closed', message, room.name);
     }
     this.logger.info({ room: room.name, members: room.members.size, why }, 'room closed');
   }
 
-  /** Applies a kick: the user's tickets for the room issued before `before` stop working, and the user is removed. */
-  kick(roomName: string, user: string, before: number): void {
-    this.gate.revoke(roomName, user, before);
-    const room = this.rooms.get(roomName);
-    if (!room) return;
-    const kicked = [...room.members].filter((member) => nameKey(member.user) === nameKey(user));
+  private removeUser(room: Room<Connection>, user: string, which: (member: Connection) => boolean): void {
+    const kicked = [...room.members].filter((member) => nameKey(member.user) === nameKey(user) && which(member));
     if (kicked.length === 0) return;
     const notice = Buffer.from(encodeFrame({ type: 'presence', room: room.name, user: kicked[0]!.user, event: 'kicked' }));
     this.rooms.broadcast(room, notice);
     for (const member of kicked) {
       member.rooms.delete(nameKey(room.name));
+      member.ticketIssuedAt.delete(nameKey(room.name));
       this.rooms.leave(room, member);
     }
     this.logger.info({ room: room.name, user, connections: kicked.length }, 'user kicked');
@@ -218,7 +258,7 @@ export class Hub implements ConnectionHandler {
     if (!mine) this.users.set(nameKey(user), (mine = new Set()));
     mine.add(connection);
     connection.send({ type: 'welcome', user, rooms: [room], server: SERVER_NAME });
-    this.enter(connection, room);
+    this.enter(connection, decision.claims);
     this.events.publish(makeEvent('user.login', 'hub', { user, rooms: [room], connections: mine.size }));
     this.logger.info({ user, room, connections: mine.size }, 'user logged in');
   }
@@ -229,15 +269,20 @@ export class Hub implements ConnectionHandler {
     if (nameKey(decision.claims.user) !== nameKey(connection.user)) {
       return connection.error('bad_ticket', `that ticket is for ${decision.claims.user}, but this connection is ${connection.user}`);
     }
-    this.enter(connection, decision.claims.room);
+    this.enter(connection, decision.claims);
   }
 
   /** Puts the connection in the room (once) and answers with the room's history; the others see it arrive. */
-  private enter(connection: Connection, roomName: string): void {
-    const key = nameKey(roomName);
+  private enter(connection: Connection, claims: TicketClaims): void {
+    const key = nameKey(claims.room);
+    const current = this.rooms.get(claims.room);
+    // The gate admitted this instance, so one the hub still relays under that name is older and gone;
+    // its members and history go with it.
+    if (current && current.instance !== claims.instance) this.evict(current, `room ${current.name} was closed`, 'replaced');
     const already = connection.rooms.has(key);
-    const room = this.rooms.join(this.rooms.get(roomName)?.name ?? roomName, connection);
+    const room = this.rooms.join(claims.room, claims.instance, connection);
     connection.rooms.set(key, room.name);
+    connection.ticketIssuedAt.set(key, Math.max(claims.iat, connection.ticketIssuedAt.get(key) ?? 0));
     connection.send({ type: 'history', room: room.name, messages: room.history });
     if (!already)
       this.rooms.broadcast(

@@ -9,6 +9,8 @@ export interface Member {
 
 export interface Room<M extends Member> {
   name: string;
+  /** The room instance (see src/tickets/room-instance.ts): its history and sequence are this instance's alone. */
+  instance: string;
   members: Set<M>;
   /** Per-room sequence, so every member sees messages in the same numbered order. */
   seq: number;
@@ -41,11 +43,17 @@ export class RoomRegistry<M extends Member> {
     return this.rooms.get(nameKey(name));
   }
 
-  join(name: string, member: M): Room<M> {
+  all(): Room<M>[] {
+    return [...this.rooms.values()];
+  }
+
+  /** Adds the member to the room's instance; an older instance of that name must have been closed first. */
+  join(name: string, instance: string, member: M): Room<M> {
     const key = nameKey(name);
     let room = this.rooms.get(key);
+    if (room && room.instance !== instance) throw new Error(`room ${name}: instance ${instance} while ${room.instance} is open`);
     if (!room) {
-      room = { name, members: new Set(), seq: 0, history: [] };
+      room = { name, instance, members: new Set(), seq: 0, history: [] };
       this.rooms.set(key, room);
     }
     this.idle.delete(key);

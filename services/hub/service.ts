@@ -52,15 +52,25 @@ export const hubService = defineService({
     grace: durationOption('grace', 'how long closing connections get to flush', '1s', 0),
   },
   async start({ config, args, logger }) {
-    const [{ EventPublisher }, { loadTicketSecret }, { Hub }, { prepareLocalSocket }, { followRoomEvents }, { TicketGate }] =
-      await Promise.all([
-        import('../../src/events/publisher.js'),
-        import('../../src/tickets/secret.js'),
-        import('./hub.js'),
-        import('../../src/runtime/local-socket.js'),
-        import('./room-events.js'),
-        import('./ticket-gate.js'),
-      ]);
+    const [
+      { EventPublisher },
+      { loadTicketSecret },
+      { eventSigningKey },
+      { Hub },
+      { prepareLocalSocket },
+      { followRoomEvents },
+      { RoomSync },
+      { TicketGate },
+    ] = await Promise.all([
+      import('../../src/events/publisher.js'),
+      import('../../src/tickets/secret.js'),
+      import('../../src/events/signature.js'),
+      import('./hub.js'),
+      import('../../src/runtime/local-socket.js'),
+      import('./room-events.js'),
+      import('./room-sync.js'),
+      import('./ticket-gate.js'),
+    ]);
     const limits: HubLimits = {
       maxFrameBytes: args.maxFrameBytes as number,
       maxTextChars: args.maxText as number,
@@ -77,7 +87,9 @@ export const hubService = defineService({
       graceMs: args.grace as number,
     };
     const events = new EventPublisher(brokerPullEndpoint(config));
-    const hub = new Hub(limits, new TicketGate(loadTicketSecret(config.dataDir)), events, logger);
+    const secret = loadTicketSecret(config.dataDir);
+    const eventKey = eventSigningKey(secret);
+    const hub = new Hub(limits, new TicketGate(secret), events, logger);
     try {
       await hub.listen(config.host, config.hubPort);
     } catch (error) {
@@ -93,14 +105,17 @@ export const hubService = defineService({
       await events.close();
       throw error;
     }
+    const sync = new RoomSync(config, eventKey, hub, logger);
+    sync.start();
     const following = new AbortController();
-    const roomEvents = followRoomEvents(config, hub, logger, following.signal);
+    const roomEvents = followRoomEvents(config, hub, logger, following.signal, { key: eventKey, onConnect: () => sync.connected() });
     logger.info(
       { ready: true, endpoint: `${config.host}:${config.hubPort}`, local_socket: localSocket },
       `chat hub listening on ${config.host}:${config.hubPort}`,
     );
     return {
       async stop(reason) {
+        sync.stop();
         await hub.stop(reason === 'restart' ? 'server_restart' : 'server_shutdown');
         following.abort();
         await roomEvents;

@@ -1,4 +1,5 @@
 import type { EventPublisher } from '../../src/events/publisher.js';
+import { signEvent } from '../../src/events/signature.js';
 import type { RoutableEvent } from '../../src/events/topics.js';
 import type { Journal } from './journal.js';
 import type { DirectoryState, RoomChange, RoomDirectory } from './room-directory.js';
@@ -13,6 +14,8 @@ export class CommitPipeline {
     private readonly directory: RoomDirectory,
     private readonly journal: Journal<DirectoryState, RoomChange>,
     private readonly events: EventPublisher,
+    /** Signs every event: they all report room state, and the hub acts on them (src/events/signature.ts). */
+    private readonly eventKey: Buffer,
     private readonly onApplied: () => void,
   ) {}
 
@@ -29,6 +32,6 @@ export class CommitPipeline {
     if (this.journal.wantsCompaction) this.journal.compact(this.directory.snapshot());
     await durable;
     // Published only once durable, so no subscriber hears of a change a crash could still undo.
-    if (event) this.events.publish(event);
+    if (event) this.events.publish(signEvent(this.eventKey, event));
   }
 }

@@ -62,7 +62,7 @@ export function roomMethods(ops: RoomOps): ReadonlyMap<string, RoomMethod> {
           },
         ];
       },
-      run: ([name, user, options]) => ops.createRoom(name, user, options ?? {}),
+      run: ([name, user, options], context) => ops.createRoom(name, user, options ?? {}, context.clientAddress),
     },
     join_room: {
       signature: 'join_room(name, user[, passphrase | {passphrase, ticket}])',
@@ -124,6 +124,14 @@ export function roomMethods(ops: RoomOps): ReadonlyMap<string, RoomMethod> {
       maxParams: 3,
       params: (p) => [p.name(0, 'name'), p.string(1, 'owner_key', MAX_OWNER_KEY_LENGTH), p.name(2, 'user')],
       run: ([name, ownerKey, user]) => ops.kick(name, ownerKey, user),
+    },
+    hub_sync: {
+      signature: 'hub_sync(proof)',
+      help: "For the stack's hubs: every open room instance and the kicks that still void tickets. proof is <ms>.<HMAC with the event key>.",
+      minParams: 1,
+      maxParams: 1,
+      params: (p) => [p.string(0, 'proof', 128)],
+      run: ([proof]) => ops.hubSync(proof),
     },
     'system.ping': {
       signature: 'system.ping()',

@@ -1,12 +1,24 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PassphraseHash } from './room-directory.js';
+import { ScryptPool } from './scrypt-pool.js';
 
 const KEY_BYTES = 32;
 
+/** One worker: a guess costs ~25 ms of one core, and the journal needs the other. */
+let pool = new ScryptPool(1, 64);
+
+/** Sets how much passphrase work may run and wait at once (the service's flags). */
+export function configurePassphraseWork(workers: number, maxQueued: number): void {
+  void pool.close();
+  pool = new ScryptPool(workers, maxQueued);
+}
+
+export function stopPassphraseWork(): Promise<void> {
+  return pool.close();
+}
+
 function derive(passphrase: string, salt: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(passphrase.normalize('NFC'), salt, KEY_BYTES, (error, key) => (error ? reject(error) : resolve(key)));
-  });
+  return pool.derive(passphrase.normalize('NFC'), salt, KEY_BYTES);
 }
 
 export async function hashPassphrase(passphrase: string): Promise<PassphraseHash> {

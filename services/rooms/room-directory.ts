@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { nameKey } from '../../src/protocol/names.js';
 
 /** A passphrase is kept only as an scrypt hash with its own salt. */
@@ -13,6 +14,8 @@ export interface Member {
 
 export interface Room {
   name: string;
+  /** This room instance (src/tickets/room-instance.ts); a later room of the same name has another. */
+  instance: string;
   owner: string;
   /** sha256 of the owner key: the key itself is only ever shown to the creator. */
   ownerKeyHash: string;
@@ -21,7 +24,7 @@ export interface Room {
   passphrase: PassphraseHash | null;
   createdAt: number;
   expiresAt: number | null;
-  /** Keyed by nameKey(user). */
+  /** Keyed by nameKey(user); no prototype, so any name is a plain key. */
   members: Record<string, Member>;
   /** nameKey(user) → instant before which that user's tickets are void (a kick). */
   revoked: Record<string, number>;
@@ -44,7 +47,7 @@ export class RoomDirectory {
 
   static from(state: DirectoryState | undefined, changes: RoomChange[]): RoomDirectory {
     const directory = new RoomDirectory();
-    for (const [key, room] of Object.entries(state ?? {})) directory.rooms.set(key, room);
+    for (const [key, room] of Object.entries(state ?? {})) directory.rooms.set(key, loaded(room));
     for (const change of changes) directory.apply(change);
     return directory;
   }
@@ -68,7 +71,7 @@ export class RoomDirectory {
   apply(change: RoomChange): void {
     switch (change.op) {
       case 'create':
-        this.rooms.set(nameKey(change.room.name), structuredClone(change.room));
+        this.rooms.set(nameKey(change.room.name), loaded(structuredClone(change.room)));
         return;
       case 'join': {
         const room = this.get(change.room);
@@ -93,4 +96,28 @@ export class RoomDirectory {
         return;
     }
   }
+}
+
+/** A dictionary keyed by names anyone may choose: "__proto__" or "constructor" are plain keys in it. */
+export function nameDictionary<T>(entries: Record<string, T> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
+/**
+ * A room as stored, made safe to use: name-keyed dictionaries without a prototype, and an instance
+ * id for rooms written before rooms had one — derived from what the room already holds, so it is
+ * the same at every start without writing anything.
+ */
+function loaded(room: Room): Room {
+  room.members = nameDictionary(room.members);
+  room.revoked = nameDictionary(room.revoked);
+  room.instance ??= legacyInstanceId(room);
+  return room;
+}
+
+function legacyInstanceId(room: Room): string {
+  const digest = createHash('sha256')
+    .update(`${nameKey(room.name)} ${room.createdAt} ${room.ownerKeyHash}`)
+    .digest('base64url');
+  return `${Math.trunc(room.createdAt).toString(36)}.${digest.slice(0, 16)}`;
 }

@@ -30,7 +30,9 @@ export class RoomList {
         private: room.passphrase !== null,
         ...(room.expiresAt ? { expires_at: iso(room.expiresAt) } : {}),
       }));
-    const validUntil = Math.min(...rooms.map((room) => (room.expires_at ? Date.parse(room.expires_at) : Infinity)));
+    // A loop, not Math.min(...): spreading a list this long overflows the call stack.
+    let validUntil = Number.POSITIVE_INFINITY;
+    for (const room of rooms) if (room.expires_at) validUntil = Math.min(validUntil, Date.parse(room.expires_at));
     this.listed = { rooms, validUntil };
     return rooms;
   }

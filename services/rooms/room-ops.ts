@@ -1,4 +1,5 @@
 import type { EventPublisher } from '../../src/events/publisher.js';
+import { eventSigningKey } from '../../src/events/signature.js';
 import { makeEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { nameKey } from '../../src/protocol/names.js';
@@ -10,18 +11,20 @@ import type {
   MemberChange,
   RoomInfo,
   RoomSummary,
+  RoomsSnapshot,
 } from '../../src/protocol/rooms-api.js';
+import { newInstanceId } from '../../src/tickets/room-instance.js';
 import { CommitPipeline } from './commit-pipeline.js';
+import { CreationQuota, type RoomQuotas } from './creation-quota.js';
 import { RpcFault } from './faults.js';
 import type { Journal } from './journal.js';
-import { hashPassphrase } from './passphrase.js';
 import { type AccessSettings, RoomAccess } from './room-access.js';
 import type { DirectoryState, Room, RoomChange, RoomDirectory } from './room-directory.js';
 import { RoomList } from './room-list.js';
 import { isExpired, iso, memberCount, memberNames } from './room-rules.js';
 import { TicketIssuer, type TicketSettings } from './ticket-issuer.js';
 
-type RoomOpsSettings = TicketSettings & AccessSettings;
+type RoomOpsSettings = TicketSettings & AccessSettings & RoomQuotas;
 
 /**
  * The room service's operations. Each one checks everything (including the slow scrypt work)
@@ -32,6 +35,7 @@ export class RoomOps {
   private readonly tickets: TicketIssuer;
   private readonly list: RoomList;
   private readonly pipeline: CommitPipeline;
+  private readonly quota: CreationQuota;
 
   constructor(
     private readonly directory: RoomDirectory,
@@ -42,23 +46,30 @@ export class RoomOps {
     settings: RoomOpsSettings,
   ) {
     this.access = new RoomAccess(secret, logger, settings);
+    this.quota = new CreationQuota(settings);
     this.tickets = new TicketIssuer(secret, settings);
     this.list = new RoomList(directory);
-    this.pipeline = new CommitPipeline(directory, journal, events, () => this.list.invalidate());
+    this.pipeline = new CommitPipeline(directory, journal, events, eventSigningKey(secret), () => this.list.invalidate());
   }
 
   get roomCount(): number {
     return this.directory.size;
   }
 
-  async createRoom(name: string, user: string, options: CreateOptions): Promise<CreatedRoom> {
-    const passphrase = options.passphrase ? await hashPassphrase(options.passphrase) : null;
+  async createRoom(name: string, user: string, options: CreateOptions, clientAddress: string): Promise<CreatedRoom> {
+    // Everything cheap first: a taken name or a spent quota costs no hashing.
+    this.ensureFree(name);
+    this.quota.check(this.directory.size, user, clientAddress);
+    const passphrase = options.passphrase ? await this.access.hashForRoom(options.passphrase) : null;
+    // Checked again: another call may have taken the name while this one was hashing.
+    this.ensureFree(name);
+    this.quota.check(this.directory.size, user, clientAddress);
     const now = Date.now();
-    this.expireIfDue(name, now);
-    if (this.directory.get(name)) throw new RpcFault('room_exists', `a room named ${name} already exists; pick another name, or join it`);
+    this.quota.record(user, clientAddress, now);
     const ownerKey = this.access.issueOwnerKey();
     const room: Room = {
       name,
+      instance: newInstanceId(now),
       owner: user,
       ownerKeyHash: ownerKey.hash,
       topic: options.topic ?? '',
@@ -72,6 +83,7 @@ export class RoomOps {
     const durable = this.pipeline.commit({ op: 'create', room }, () =>
       makeEvent('room.created', 'rooms', {
         room: name,
+        instance: room.instance,
         user,
         private: passphrase !== null,
         unlisted: room.unlisted,
@@ -96,13 +108,15 @@ export class RoomOps {
   async joinRoom(name: string, user: string, proof: JoinProof, clientAddress: string): Promise<Admission> {
     const room = this.live(name);
     const userKey = nameKey(user);
-    if (room.revoked[userKey] !== undefined)
-      throw new RpcFault('kicked', `${user} was removed from room ${room.name} by its owner and cannot join it again`);
-    const holder = proof.ticket !== undefined ? this.access.ticketHolder(proof.ticket, room, { allowExpired: true }) : undefined;
+    this.ensureNotKicked(room, user);
+    const holder = proof.ticket !== undefined ? this.access.ticketHolder(proof.ticket, room, { renewing: true }) : undefined;
     const provesName = holder !== undefined && nameKey(holder.user) === userKey;
     if (room.passphrase && !provesName) await this.access.checkPassphrase(room, proof.passphrase, clientAddress);
     const now = Date.now();
+    // The passphrase check awaited: the room may have been deleted and made again, or the name kicked, meanwhile.
     const current = this.live(name);
+    if (current.instance !== room.instance) throw new RpcFault('no_such_room', `room ${room.name} was deleted while you were joining it`);
+    this.ensureNotKicked(current, user);
     const member = current.members[userKey];
     if (member && !provesName) {
       throw new RpcFault(
@@ -113,7 +127,13 @@ export class RoomOps {
     let durable: Promise<void> | undefined;
     if (!member) {
       durable = this.pipeline.commit({ op: 'join', room: current.name, user, at: now }, () =>
-        makeEvent('room.joined', 'rooms', { room: current.name, user, members: memberCount(current), issued_at: now }),
+        makeEvent('room.joined', 'rooms', {
+          room: current.name,
+          instance: current.instance,
+          user,
+          members: memberCount(current),
+          issued_at: now,
+        }),
       );
       // Joins are the service's bulk traffic; room.joined reports each one, the log only at debug.
       this.logger.debug({ room: current.name, user, members: memberCount(current) }, 'user joined room');
@@ -129,7 +149,7 @@ export class RoomOps {
 
   roomInfo(name: string, ticket: string | undefined): RoomInfo {
     const room = this.live(name);
-    const holder = ticket !== undefined ? this.access.ticketHolder(ticket, room, { allowExpired: false }) : undefined;
+    const holder = ticket !== undefined ? this.access.ticketHolder(ticket, room, { renewing: false }) : undefined;
     if (ticket !== undefined && !holder)
       throw new RpcFault('bad_ticket', `that ticket does not admit anyone to room ${room.name}; join the room again for a fresh one`);
     const seesMembers = room.passphrase === null || holder !== undefined;
@@ -148,11 +168,11 @@ export class RoomOps {
 
   async leaveRoom(name: string, ticket: string): Promise<MemberChange> {
     const room = this.live(name);
-    const holder = this.access.ticketHolder(ticket, room, { allowExpired: true });
+    const holder = this.access.ticketHolder(ticket, room, { renewing: true });
     const member = holder && room.members[nameKey(holder.user)];
     if (!holder || !member) throw new RpcFault('bad_ticket', `that ticket does not belong to a member of room ${room.name}`);
     const durable = this.pipeline.commit({ op: 'leave', room: room.name, user: member.name }, () =>
-      makeEvent('room.left', 'rooms', { room: room.name, user: member.name, members: memberCount(room) }),
+      makeEvent('room.left', 'rooms', { room: room.name, instance: room.instance, user: member.name, members: memberCount(room) }),
     );
     const members = memberCount(room);
     this.logger.info({ room: room.name, user: member.name, members }, 'user left room');
@@ -164,7 +184,7 @@ export class RoomOps {
     const room = this.live(name);
     this.access.checkOwner(room, ownerKey);
     const durable = this.pipeline.commit({ op: 'delete', room: room.name }, () =>
-      makeEvent('room.deleted', 'rooms', { room: room.name, user: room.owner }),
+      makeEvent('room.deleted', 'rooms', { room: room.name, instance: room.instance, user: room.owner }),
     );
     this.logger.info({ room: room.name, user: room.owner }, 'room deleted');
     await durable;
@@ -182,6 +202,7 @@ export class RoomOps {
     const durable = this.pipeline.commit({ op: 'kick', room: room.name, user: target, revokedBefore }, () =>
       makeEvent('room.kicked', 'rooms', {
         room: room.name,
+        instance: room.instance,
         user: target,
         by: room.owner,
         members: memberCount(room),
@@ -192,6 +213,21 @@ export class RoomOps {
     this.logger.info({ room: room.name, user: target, members }, 'user kicked from room');
     await durable;
     return { room: room.name, user: target, members };
+  }
+
+  /** What hubs resynchronise from: every open room instance and the kicks that still void tickets. */
+  hubSync(proof: string): RoomsSnapshot {
+    if (!this.access.isHub(proof)) throw new RpcFault('bad_ticket', 'hub_sync is for hubs of this stack: the proof does not verify');
+    const now = Date.now();
+    const rooms = this.directory
+      .all()
+      .filter((room) => !isExpired(room, now))
+      .map((room) => ({
+        name: room.name,
+        instance: room.instance,
+        revoked: Object.entries(room.revoked).map(([user, before]) => ({ user, before })),
+      }));
+    return { at: now, rooms };
   }
 
   /** Removes every room whose time is up; run on a timer and at start-up. */
@@ -210,14 +246,22 @@ export class RoomOps {
   private expire(room: Room): void {
     const members = memberCount(room);
     this.pipeline
-      .commit({ op: 'expire', room: room.name }, () => makeEvent('room.expired', 'rooms', { room: room.name, members }))
+      .commit({ op: 'expire', room: room.name }, () =>
+        makeEvent('room.expired', 'rooms', { room: room.name, instance: room.instance, members }),
+      )
       .catch((error: unknown) => this.logger.error({ err: error, room: room.name }, 'could not record the expiry of a room'));
     this.logger.info({ room: room.name, members }, 'room expired');
   }
 
-  private expireIfDue(name: string, now: number): void {
+  private ensureFree(name: string): void {
     const room = this.directory.get(name);
-    if (room && isExpired(room, now)) this.expire(room);
+    if (room && isExpired(room, Date.now())) this.expire(room);
+    else if (room) throw new RpcFault('room_exists', `a room named ${name} already exists; pick another name, or join it`);
+  }
+
+  private ensureNotKicked(room: Room, user: string): void {
+    if (room.revoked[nameKey(user)] !== undefined)
+      throw new RpcFault('kicked', `${user} was removed from room ${room.name} by its owner and cannot join it again`);
   }
 
   /** The room, or the fault that says why there is none to use. */

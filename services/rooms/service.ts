@@ -8,6 +8,12 @@ export const roomsService = defineService({
   describe: 'the room service: XML-RPC room management and hub tickets',
   options: {
     'ticket-ttl': durationOption('ticket-ttl', 'how long a ticket admits its holder to the hub', '12h', 1000),
+    'ticket-renewal': durationOption(
+      'ticket-renewal',
+      'how long after its expiry a ticket can still be exchanged for a fresh one (join_room with the ticket)',
+      '7d',
+      0,
+    ),
     'max-body-bytes': integerOption(
       'max-body-bytes',
       'largest XML-RPC request body accepted (larger: HTTP 413)',
@@ -24,19 +30,48 @@ export const roomsService = defineService({
       1024,
       1024 * 1024 * 1024,
     ),
-    'passphrase-tries': integerOption('passphrase-tries', 'wrong passphrases allowed per room and client address per minute', 5, 1, 1000),
+    'passphrase-tries': integerOption(
+      'passphrase-tries',
+      'passphrase attempts per room and client address per window (ten times as many per room, and per address); then locked out, longer each time',
+      5,
+      1,
+      1000,
+    ),
+    'passphrase-window': durationOption('passphrase-window', 'the window passphrase attempts are counted in', '1m', 1000),
+    'passphrase-workers': integerOption(
+      'passphrase-workers',
+      'threads hashing passphrases at once (never the ones durable writes use)',
+      1,
+      1,
+      64,
+    ),
+    'passphrase-queue': integerOption('passphrase-queue', 'passphrase checks that may wait; more are refused as busy', 64, 1, 100_000),
+    'max-rooms': integerOption('max-rooms', 'rooms that may exist at once', 100_000, 1, 10_000_000),
+    'max-rooms-per-user': integerOption('max-rooms-per-user', 'rooms one user name may create per hour', 1000, 1, 10_000_000),
+    // Generous: on one machine every local client, and every gateway user, shares 127.0.0.1.
+    'max-rooms-per-address': integerOption('max-rooms-per-address', 'rooms one client address may create per hour', 10_000, 1, 10_000_000),
   },
   async start({ config, args, logger }) {
-    const [{ EventPublisher }, { loadTicketSecret }, { Journal }, { roomMethods }, { RoomDirectory }, { RoomOps }, { createRpcServer }] =
-      await Promise.all([
-        import('../../src/events/publisher.js'),
-        import('../../src/tickets/secret.js'),
-        import('./journal.js'),
-        import('./methods.js'),
-        import('./room-directory.js'),
-        import('./room-ops.js'),
-        import('./rpc-server.js'),
-      ]);
+    const [
+      { EventPublisher },
+      { loadTicketSecret },
+      { Journal },
+      { roomMethods },
+      { RoomDirectory },
+      { RoomOps },
+      { createRpcServer },
+      { configurePassphraseWork, stopPassphraseWork },
+    ] = await Promise.all([
+      import('../../src/events/publisher.js'),
+      import('../../src/tickets/secret.js'),
+      import('./journal.js'),
+      import('./methods.js'),
+      import('./room-directory.js'),
+      import('./room-ops.js'),
+      import('./rpc-server.js'),
+      import('./passphrase.js'),
+    ]);
+    configurePassphraseWork(args.passphraseWorkers as number, args.passphraseQueue as number);
     const journal = new Journal<DirectoryState, RoomChange>(config.dataDir, {
       minCompactBytes: args.compactBytes as number,
       onFailure: (error) => {
@@ -56,8 +91,13 @@ export const roomsService = defineService({
     const ops = new RoomOps(directory, journal, loadTicketSecret(config.dataDir), events, logger, {
       ticketTtlMs: args.ticketTtl as number,
       hub: { host: config.host, port: config.hubPort },
+      renewWindowMs: args.ticketRenewal as number,
       passphraseTries: args.passphraseTries as number,
-      passphraseWindowMs: 60_000,
+      passphraseWindowMs: args.passphraseWindow as number,
+      maxRooms: args.maxRooms as number,
+      maxRoomsPerUser: args.maxRoomsPerUser as number,
+      maxRoomsPerAddress: args.maxRoomsPerAddress as number,
+      quotaWindowMs: 3_600_000,
     });
     ops.expireDue();
     const expiryTimer = setInterval(() => ops.expireDue(), args.expiryCheck as number);
@@ -84,7 +124,7 @@ export const roomsService = defineService({
           server.closeIdleConnections();
         });
         journal.close();
-        await events.close();
+        await Promise.all([events.close(), stopPassphraseWork()]);
       },
       stats: () => ({ rooms: ops.roomCount }),
     };

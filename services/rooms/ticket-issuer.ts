@@ -21,7 +21,7 @@ export class TicketIssuer {
     return {
       room: room.name,
       user,
-      ticket: signTicket(this.secret, { user, room: room.name, iat: now, exp }),
+      ticket: signTicket(this.secret, { user, room: room.name, instance: room.instance, iat: now, exp }),
       expires_at: iso(exp),
       hub: this.settings.hub,
       members: memberNames(room),

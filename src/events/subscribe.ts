@@ -8,6 +8,8 @@ interface SubscribeOptions {
   /** Called for each event; return false to stop. */
   onEvent(event: ReceivedEvent): boolean | undefined;
   signal?: AbortSignal;
+  /** Called each time a connection to the broker is made: at first, and after each broker restart. */
+  onConnect?: () => void;
 }
 
 /** Receives events until `onEvent` returns false or the signal aborts. */
@@ -15,6 +17,7 @@ export async function subscribe(options: SubscribeOptions): Promise<void> {
   // Retry every 10 ms while the broker is away (no backoff, a loopback connect is cheap), so that
   // after a restart this subscription is back before the events held meanwhile are replayed.
   const socket = new Subscriber({ linger: 0, reconnectInterval: 10 });
+  if (options.onConnect) socket.events.on('connect', options.onConnect);
   socket.connect(options.endpoint);
   if (options.prefixes.length === 0) socket.subscribe();
   else socket.subscribe(...options.prefixes);

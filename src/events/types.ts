@@ -13,6 +13,7 @@ import {
   taggedUnion,
 } from '../protocol/guards.js';
 import type { StackProcess } from '../stack/registry.js';
+import { isInstanceId } from '../tickets/room-instance.js';
 import { topicOf } from './topics.js';
 
 /**
@@ -68,17 +69,18 @@ const EVENT_SCHEMAS = {
   // Room service, on room/<name>.
   'room.created': {
     room: isString,
+    instance: isInstanceId,
     user: isString,
     private: isBoolean,
     unlisted: isBoolean,
     expires_at: nullable(isInstant),
     members: isCount,
   },
-  'room.joined': { room: isString, user: isString, members: isCount, issued_at: isCount },
-  'room.left': { room: isString, user: isString, members: isCount },
-  'room.kicked': { room: isString, user: isString, by: isString, members: isCount, revoked_before: isCount },
-  'room.deleted': { room: isString, user: isString },
-  'room.expired': { room: isString, members: isCount },
+  'room.joined': { room: isString, instance: isInstanceId, user: isString, members: isCount, issued_at: isCount },
+  'room.left': { room: isString, instance: isInstanceId, user: isString, members: isCount },
+  'room.kicked': { room: isString, instance: isInstanceId, user: isString, by: isString, members: isCount, revoked_before: isCount },
+  'room.deleted': { room: isString, instance: isInstanceId, user: isString },
+  'room.expired': { room: isString, instance: isInstanceId, members: isCount },
   // An operator's free-form note from `thiscord publish <topic> <text>` (never chat text).
   note: { text: isString },
 } as const satisfies Record<string, Fields>;

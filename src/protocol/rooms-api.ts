@@ -1,3 +1,4 @@
+import { isInstanceId } from '../tickets/room-instance.js';
 import {
   arrayOf,
   either,
@@ -86,6 +87,13 @@ export interface JoinProof {
 
 const isFault = object({ faultCode: isInteger, faultString: isString });
 
+/** hub_sync's answer: every open room instance as of `at`, with the kicks that still void tickets. */
+const isRoomsSnapshot = object({
+  at: isCount,
+  rooms: arrayOf(object({ name: isString, instance: isInstanceId, revoked: arrayOf(object({ user: isString, before: isCount })) })),
+});
+export type RoomsSnapshot = Infer<typeof isRoomsSnapshot>;
+
 /** Parameters of each method, in order; a `?` one may be left off the end. */
 export interface RoomsParams {
   create_room: [name: string, user: string, options?: CreateOptions];
@@ -95,6 +103,7 @@ export interface RoomsParams {
   leave_room: [name: string, ticket: string];
   delete_room: [name: string, owner_key: string];
   kick: [name: string, owner_key: string, user: string];
+  hub_sync: [proof: string];
   'system.ping': [];
   'system.listMethods': [];
   'system.methodHelp': [method: string];
@@ -110,6 +119,7 @@ const ROOMS_ANSWERS = {
   leave_room: isMemberChange,
   delete_room: isDeletedRoom,
   kick: isMemberChange,
+  hub_sync: isRoomsSnapshot,
   'system.ping': oneOf(['pong']),
   'system.listMethods': arrayOf(isString),
   'system.methodHelp': isString,
@@ -140,6 +150,7 @@ export const ROOMS_FAULTS = {
   too_many_attempts: 106,
   bad_ticket: 107,
   kicked: 108,
+  too_many_rooms: 110,
 } as const;
 
 export type RoomsFaultName = keyof typeof ROOMS_FAULTS;

@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isInstanceId } from './room-instance.js';
 
 /**
- * A ticket admits one user to one room of the hub until it expires. The room service signs it and
- * the hub checks it locally with the same secret, so the hub never calls the room service back.
+ * A ticket admits one user to one room instance (see room-instance.ts) until it expires. The room
+ * service signs it and the hub checks it locally with the same secret.
  *
  * Format: `base64url(JSON claims) + "." + base64url(HMAC-SHA256(secret, first part))`.
  */
@@ -11,6 +12,8 @@ export interface TicketClaims {
   user: string;
   /** Room name as its creator spelt it. */
   room: string;
+  /** The room instance it admits to; good for no other room of the same name. */
+  instance: string;
   /** Issued at, ms since the epoch; revocations (kick) name an instant and refuse tickets issued before it. */
   iat: number;
   /** Expires at, ms since the epoch. */
@@ -33,7 +36,9 @@ function mac(secret: Buffer, body: string): Buffer {
 }
 
 export function signTicket(secret: Buffer, claims: TicketClaims): string {
-  const body = Buffer.from(JSON.stringify({ u: claims.user, r: claims.room, iat: claims.iat, exp: claims.exp })).toString('base64url');
+  const body = Buffer.from(
+    JSON.stringify({ u: claims.user, r: claims.room, i: claims.instance, iat: claims.iat, exp: claims.exp }),
+  ).toString('base64url');
   return `${body}.${mac(secret, body).toString('base64url')}`;
 }
 
@@ -56,11 +61,11 @@ export function verifyTicket(secret: Buffer, token: unknown, now: number = Date.
   } catch {
     return { ok: false, reason: 'bad_ticket' };
   }
-  const { u, r, iat, exp } = (raw ?? {}) as Record<string, unknown>;
-  if (typeof u !== 'string' || typeof r !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') {
+  const { u, r, i, iat, exp } = (raw ?? {}) as Record<string, unknown>;
+  if (typeof u !== 'string' || typeof r !== 'string' || !isInstanceId(i) || typeof iat !== 'number' || typeof exp !== 'number') {
     return { ok: false, reason: 'bad_ticket' };
   }
-  const claims = { user: u, room: r, iat, exp };
+  const claims = { user: u, room: r, instance: i, iat, exp };
   if (exp <= now) return { ok: false, reason: 'ticket_expired', claims };
   return { ok: true, claims };
 }

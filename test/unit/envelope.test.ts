@@ -70,7 +70,7 @@ describe('event types and topics', () => {
     const event = makeEvent(
       'room.created',
       'rooms',
-      { room: 'study', user: 'alice', private: true, unlisted: false, expires_at: null, members: 1 },
+      { room: 'study', instance: 'mi0kz9c0.AAAAAAAAAAAAAAAA', user: 'alice', private: true, unlisted: false, expires_at: null, members: 1 },
       new Date(0),
     );
     expect(event).toEqual({
@@ -78,6 +78,7 @@ describe('event types and topics', () => {
       ts: '1970-01-01T00:00:00.000Z',
       source: 'rooms',
       room: 'study',
+      instance: 'mi0kz9c0.AAAAAAAAAAAAAAAA',
       user: 'alice',
       private: true,
       unlisted: false,
@@ -90,7 +91,9 @@ describe('event types and topics', () => {
     expect(topicOf(makeEvent('service.healthy', 'supervisor', { service: 'hub', pid: 1, ms: 5 }))).toBe('system/hub');
     expect(topicOf(makeEvent('supervisor.up', 'supervisor', { ms: 5, services: [] }))).toBe('system/supervisor');
     expect(topicOf(makeEvent('user.login', 'hub', { user: 'bob', rooms: [], connections: 1 }))).toBe('user/bob');
-    expect(topicOf(makeEvent('room.expired', 'rooms', { room: 'tmp', members: 0 }))).toBe('room/tmp');
+    expect(topicOf(makeEvent('room.expired', 'rooms', { instance: 'mi0kz9c0.AAAAAAAAAAAAAAAA', room: 'tmp', members: 0 }))).toBe(
+      'room/tmp',
+    );
     expect(topicOf(makeEvent('health.probe', 'supervisor', { nonce: 'n1' }))).toBe('system/health/n1');
   });
 });

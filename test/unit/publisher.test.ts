@@ -8,7 +8,7 @@ describe('event publisher without a broker', () => {
     const publisher = new EventPublisher(`tcp://127.0.0.1:${await freePort()}`, { highWaterMark: 100, lingerMs: 0 });
     const started = performance.now();
     const accepted = Array.from({ length: 5000 }, (_, i) =>
-      publisher.publish(makeEvent('room.left', 'rooms', { room: 'r', user: `u${i}`, members: 0 })),
+      publisher.publish(makeEvent('room.left', 'rooms', { instance: 'mi0kz9c0.AAAAAAAAAAAAAAAA', room: 'r', user: `u${i}`, members: 0 })),
     ).filter(Boolean).length;
     expect(performance.now() - started).toBeLessThan(2000);
     await publisher.close();

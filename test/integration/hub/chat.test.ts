@@ -6,6 +6,7 @@ import { signTicket } from '../../../src/tickets/ticket.js';
 import { EventCollector } from '../../helpers/events.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
 import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
+import { instanceOf } from '../../helpers/tickets.js';
 import { waitFor } from '../../helpers/wait.js';
 
 let stack: StackEnv;
@@ -96,6 +97,7 @@ describe('chat hub with real tickets', () => {
       ticket: signTicket(Buffer.from('not the secret at all, not at all!'), {
         user: 'mallory',
         room: 'lobby',
+        instance: instanceOf('lobby'),
         iat: Date.now(),
         exp: Date.now() + 60_000,
       }),
@@ -106,7 +108,13 @@ describe('chat hub with real tickets', () => {
     const expired = await RawHubClient.connect(stack.hubPort);
     expired.send({
       type: 'hello',
-      ticket: signTicket(secret, { user: 'old', room: 'lobby', iat: Date.now() - 10_000, exp: Date.now() - 1 }),
+      ticket: signTicket(secret, {
+        user: 'old',
+        room: 'lobby',
+        instance: instanceOf('lobby'),
+        iat: Date.now() - 10_000,
+        exp: Date.now() - 1,
+      }),
     });
     expect(await expired.waitFor('error', (f) => f.type === 'error')).toMatchObject({ code: 'ticket_expired' });
     expired.send({ type: 'say', room: 'lobby', text: 'sneak' });
