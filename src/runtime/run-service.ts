@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { type CommonArgs, commonConfigFrom, commonOptions, withEnv } from '../config/options.js';
-import { createLogger, type Logger } from '../logging/logger.js';
+import type { Logger } from '../logging/logger.js';
 import type { ServiceName } from '../stack/registry.js';
 import type { RunningService, ServiceDefinition } from './definition.js';
 import { SERVICE_LISTENING, SERVICE_STOP, STATS_ANSWER, STATS_REQUEST, supervisorMessage } from './handshake.js';
@@ -33,6 +33,8 @@ export async function runService(definition: ServiceDefinition<ServiceName>, arg
   process.on('SIGINT', () => stop('SIGINT'));
   // A person reading one service's log sees the same colours as in `up`; supervised services log JSON.
   const colours = config.logFormat === 'pretty' ? (await import('../stack/registry.js')).logColours() : {};
+  // pino is loaded here, not when `thiscord` reads the `serve` command's options with every other command.
+  const { createLogger } = await import('../logging/logger.js');
   const logger = createLogger({ service: definition.name, level: config.logLevel, format: config.logFormat, colours });
   let running: RunningService;
   try {

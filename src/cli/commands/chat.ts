@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { ChatSession } from '../../clients/chat/chat-session.js';
 import { type CommonArgs, commonConfigFrom, withEnv } from '../../config/options.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
 import { CliError } from '../cli-error.js';
@@ -29,6 +28,8 @@ export const chatCommand: CommandModule<object, ChatArgs> = {
     ] as const) {
       if (value !== undefined && !isValidName(value)) throw new CliError(`${flag} must be ${NAME_RULE}`);
     }
+    // Loaded only when chat runs: every other command starts without the client and its libraries.
+    const { ChatSession } = await import('../../clients/chat/chat-session.js');
     await new ChatSession(commonConfigFrom(args), {
       user: args.user,
       room: args.room,

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { publishOnce } from '../../clients/events/publish.js';
 import { brokerPullEndpoint, type CommonArgs, commonConfigFrom, durationOption } from '../../config/options.js';
 import { makeEvent } from '../../events/types.js';
 import { CliError } from '../cli-error.js';
@@ -40,6 +39,8 @@ export const publishCommand: CommandModule<object, PublishArgs> = {
     if (args.topic.trim() === '') throw new CliError('the topic must not be empty, e.g. room/general');
     const payload = payloadFrom(args.text, args.json);
     const config = commonConfigFrom(args);
+    // ZeroMQ is loaded only when publish runs: every other command starts without it.
+    const { publishOnce } = await import('../../clients/events/publish.js');
     await publishOnce(brokerPullEndpoint(config), args.topic, payload, args.timeout);
   },
 };

@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { interactiveAdmin, RoomsAdmin } from '../../clients/rooms/admin.js';
-import { RoomsClient } from '../../clients/rooms/rooms-client.js';
+import type { RoomsAdmin } from '../../clients/rooms/admin.js';
 import { type CommonArgs, commonConfigFrom, withEnv } from '../../config/options.js';
 import { parseDurationMs } from '../../config/validate.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
@@ -17,7 +16,12 @@ interface RoomsArgs extends CommonArgs {
   target?: string;
 }
 
-function adminFor(args: RoomsArgs): { admin: RoomsAdmin; args: RoomsArgs } {
+/** The client library (and the xmlrpc package under it) is loaded only when a rooms command runs. */
+async function adminFor(args: RoomsArgs): Promise<{ admin: RoomsAdmin; args: RoomsArgs }> {
+  const [{ RoomsAdmin }, { RoomsClient }] = await Promise.all([
+    import('../../clients/rooms/admin.js'),
+    import('../../clients/rooms/rooms-client.js'),
+  ]);
   const config = commonConfigFrom(args);
   const client = new RoomsClient({ host: config.host, port: config.roomsPort });
   return { admin: new RoomsAdmin(client, config.dataDir, (line) => process.stdout.write(`${line}\n`)), args };
@@ -48,7 +52,7 @@ const action = (
   describe,
   builder: (yargs) => (positional ? positional(yargs as Argv) : yargs) as never,
   handler: async (argv) => {
-    const { admin, args } = adminFor(argv);
+    const { admin, args } = await adminFor(argv);
     await run(admin, args);
   },
 });
@@ -125,7 +129,8 @@ export const roomsCommand: CommandModule<object, RoomsArgs> = {
       .example('$0 rooms join study-group --user bob --passphrase s3cret', '')
       .example('$0 rooms', 'the interactive flow') as never,
   handler: async (argv) => {
-    const { admin, args } = adminFor(argv);
+    const { admin, args } = await adminFor(argv);
+    const { interactiveAdmin } = await import('../../clients/rooms/admin.js');
     await interactiveAdmin(admin, { user: args.user, passphrase: args.passphrase });
   },
 };

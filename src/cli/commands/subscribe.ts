@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { formatEvent } from '../../clients/events/format-event.js';
 import { brokerPubEndpoint, type CommonArgs, commonConfigFrom, integerOption } from '../../config/options.js';
-import { subscribe } from '../../events/subscribe.js';
 
 interface SubscribeArgs extends CommonArgs {
   prefix: string[];
@@ -26,6 +25,8 @@ export const subscribeCommand: CommandModule<object, SubscribeArgs> = {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     let seen = 0;
+    // ZeroMQ is loaded only when subscribe runs: every other command starts without it.
+    const { subscribe } = await import('../../events/subscribe.js');
     await subscribe({
       endpoint: brokerPubEndpoint(config),
       prefixes: args.prefix,
