@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { failWithSentence } from '../config/fail-with-sentence.js';
 import { commonOptions } from '../config/options.js';
-import { failWithSentence } from './cli-error.js';
 import { chatCommand } from './commands/chat.js';
 import { downCommand } from './commands/down.js';
 import { logsCommand } from './commands/logs.js';

@@ -8,7 +8,7 @@ export type { Logger } from 'pino';
 /** Every process that logs: the registry's services, the supervisor, the CLI. The aggregated log keys on this field. */
 export type LogSource = StackProcess;
 
-export interface LoggerSettings {
+interface LoggerSettings {
   service: LogSource;
   level: LogLevel;
   format: LogFormat;
@@ -22,17 +22,7 @@ export interface LoggerSettings {
  * Keys that would carry chat text if someone ever passed a frame or message object to the logger.
  * Chat text must never reach a log, so they are censored as a second line of defence.
  */
-export const REDACTED_PATHS = [
-  'text',
-  '*.text',
-  '*.*.text',
-  'passphrase',
-  '*.passphrase',
-  'ticket',
-  '*.ticket',
-  'owner_key',
-  '*.owner_key',
-];
+const REDACTED_PATHS = ['text', '*.text', '*.*.text', 'passphrase', '*.passphrase', 'ticket', '*.ticket', 'owner_key', '*.owner_key'];
 
 export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = {

@@ -11,7 +11,7 @@ export interface RunningService {
   stats?(): ServiceStats;
 }
 
-export interface ServiceContext {
+interface ServiceContext {
   config: CommonConfig;
   /** Every parsed argument, including the service's own options (camelCase keys). */
   args: Record<string, unknown>;

@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Options } from 'yargs';
-import { failWithSentence } from '../cli/cli-error.js';
+import { failWithSentence } from '../config/fail-with-sentence.js';
 import { commonOptions, withEnv } from '../config/options.js';
 import type { ServiceName } from '../stack/registry.js';
 import type { ServiceDefinition } from './definition.js';

@@ -10,11 +10,10 @@ import type { Probe } from '../supervisor/probes/probe.js';
  * OTP's restart types: `permanent` is restarted whenever it exits, `transient` only when it exits
  * abnormally (a non-zero code or a signal), `temporary` never.
  */
-export const RESTART_TYPES = ['permanent', 'transient', 'temporary'] as const;
-export type RestartType = (typeof RESTART_TYPES)[number];
+export type RestartType = 'permanent' | 'transient' | 'temporary';
 
 /** The colour a service's name has in the pretty log. Yellow is the supervisor's; red means an error. */
-export const LOG_COLOURS = {
+const LOG_COLOURS = {
   cyan: 36,
   magenta: 35,
   green: 32,
@@ -24,7 +23,7 @@ export const LOG_COLOURS = {
   brightMagenta: 95,
   brightGreen: 92,
 } as const;
-export type LogColour = keyof typeof LOG_COLOURS;
+type LogColour = keyof typeof LOG_COLOURS;
 
 /** What the stack knows about one service: everything `serve`, `up` and the log derive from. */
 export interface ServiceEntry<Name extends string = string> {

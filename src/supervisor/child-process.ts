@@ -34,7 +34,7 @@ export interface ChildProcessHandle {
   send(message: SupervisorMessage): boolean;
 }
 
-export interface ChildListeners {
+interface ChildListeners {
   line(line: string, stream: 'stdout' | 'stderr'): void;
   /** Any message the service sends but `listening` (its figures). */
   message(message: ServiceMessage): void;

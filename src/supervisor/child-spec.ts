@@ -5,7 +5,7 @@ import { type RestartType, SERVICE_REGISTRY, type ServiceEntry } from '../stack/
 import type { Probe } from './probes/probe.js';
 
 /** Used when neither `up --stop-grace` nor the service's registry entry says otherwise. */
-export const DEFAULT_STOP_GRACE_MS = 5000;
+const DEFAULT_STOP_GRACE_MS = 5000;
 
 /**
  * One supervised service as data (after OTP's child specs), made from its registry entry: the

@@ -1,6 +1,6 @@
 import type { Probe } from './probes/probe.js';
 
-export interface LivenessSettings {
+interface LivenessSettings {
   intervalMs: number;
   /** Failed probes in a row that mean the service is hung. */
   failures: number;

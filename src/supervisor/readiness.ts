@@ -1,7 +1,7 @@
 import type { ChildProcessHandle } from './child-process.js';
 import type { Probe } from './probes/probe.js';
 
-export interface ReadinessSettings {
+interface ReadinessSettings {
   /** The whole start, from spawn to a probe answering. */
   readyTimeoutMs: number;
 }

@@ -50,9 +50,9 @@ export class RestartPolicy {
 }
 
 /** What follows an exit: a restart after a delay, giving up, or staying exited. */
-export type ExitDecision = { next: 'backoff'; delayMs: number } | { next: 'fatal'; reason: string } | { next: 'exited'; why: string };
+type ExitDecision = { next: 'backoff'; delayMs: number } | { next: 'fatal'; reason: string } | { next: 'exited'; why: string };
 
-export interface ExitFacts {
+interface ExitFacts {
   restart: RestartType;
   exit: ChildExit;
   /** It exited during a start someone asked for (up, or an operator) and had not become healthy: that start failed. */
@@ -62,7 +62,7 @@ export interface ExitFacts {
 }
 
 /** A clean exit, in OTP's terms a `normal` one: code 0, no signal. */
-export function isNormalExit(exit: ChildExit): boolean {
+function isNormalExit(exit: ChildExit): boolean {
   return exit.code === 0 && exit.signal === null;
 }
 

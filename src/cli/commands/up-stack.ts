@@ -1,6 +1,7 @@
 import { hideBin } from 'yargs/helpers';
 import { ControlClient } from '../../clients/control/control-client.js';
 import { formatAlreadyRunning } from '../../clients/control/format-status.js';
+import { isUserFacing } from '../../config/fail-with-sentence.js';
 import { brokerPullEndpoint, commonConfigFrom } from '../../config/options.js';
 import { EventPublisher } from '../../events/publisher.js';
 import { createLogger } from '../../logging/logger.js';
@@ -10,7 +11,7 @@ import { ControlPlane } from '../../supervisor/control/control-plane.js';
 import { StackAlreadyRunning } from '../../supervisor/control/control-socket.js';
 import { LogSink } from '../../supervisor/log-sink.js';
 import { StartFailure, Supervisor } from '../../supervisor/supervisor.js';
-import { CliError, isUserFacing } from '../cli-error.js';
+import { CliError } from '../cli-error.js';
 import { packageVersion } from '../package-version.js';
 import type { UpArgs } from './up.js';
 import { detachedLogFile, reportToStarter, startDetached } from './up-detached.js';

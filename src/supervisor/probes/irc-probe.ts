@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
-import { LineSplitter } from '../../protocol/line-splitter.js';
-import { type Probe, withTimeout } from './probe.js';
-
-/** Far longer than any IRC line (512 bytes with tags, 8191 with the IRCv3 tags limit). */
-const MAX_LINE_BYTES = 16 * 1024;
+import { linePing, type PingTarget } from './line-ping.js';
+import type { Probe } from './probe.js';
 
 /**
  * The IRC gateway is healthy when a fresh connection gets a PONG for its PING (allowed before
@@ -14,24 +10,12 @@ const MAX_LINE_BYTES = 16 * 1024;
  */
 export class IrcProbe implements Probe {
   /** The supervisor probes the local socket; a test may probe TCP as clients see it. */
-  constructor(private readonly target: { path: string } | { host: string; port: number }) {}
+  constructor(private readonly target: PingTarget) {}
 
   check(timeoutMs: number): Promise<void> {
     const token = `probe-${randomUUID().slice(0, 8)}`;
-    const socket = net.connect(this.target);
-    const answered = new Promise<void>((resolve, reject) => {
-      const lines = new LineSplitter(MAX_LINE_BYTES);
-      socket.on('connect', () => socket.write(`PING :${token}\r\nQUIT\r\n`));
-      socket.on('data', (chunk: Buffer) => {
-        const whole = lines.push(chunk, (line) => {
-          if (/^:\S+ PONG \S+ :?(\S+)$/.exec(line.toString('utf8'))?.[1] === token) resolve();
-        });
-        if (!whole) reject(new Error(`the IRC gateway answered with a line over ${MAX_LINE_BYTES} bytes`));
-      });
-      socket.on('error', (error) => reject(error));
-      socket.on('close', () => reject(new Error('the IRC gateway closed the connection without a PONG')));
-    });
-    return withTimeout(answered, timeoutMs, 'the IRC gateway PING').finally(() => socket.destroy());
+    const isPong = (line: string): boolean => /^:\S+ PONG \S+ :?(\S+)$/.exec(line)?.[1] === token;
+    return linePing(this.target, `PING :${token}\r\nQUIT\r\n`, isPong, 'the IRC gateway PING', timeoutMs);
   }
 
   close(): void {}
