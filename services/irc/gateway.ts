@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { HubClientOptions } from '../../src/clients/chat/hub-client.js';
+import { socketHub } from '../../src/clients/chat/socket-transport.js';
 import { RoomsClient } from '../../src/clients/rooms/rooms-client.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { nameKey } from '../../src/protocol/names.js';
@@ -149,8 +150,9 @@ export class Gateway implements IrcClientHandler, GatewayContext, QuitLog {
 
   hubSession(client: IrcClient): HubSession {
     if (!client.hub) {
+      const { host, port, socketPath } = this.settings.hub;
       const options: HubClientOptions = {
-        ...this.settings.hub,
+        connect: socketHub(socketPath ? { path: socketPath } : { host, port }),
         renew: (room) => {
           const channel = client.channels.get(nameKey(room));
           return this.rooms.joinRoom(room, client.nick, { ticket: channel?.admission.ticket });

@@ -12,6 +12,7 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   hubPort: 12345,
   ircPort: 6667,
+  webPort: 8080,
   roomsPort: 3000,
   brokerPullPort: 5555,
   brokerPubPort: 5556,
@@ -24,6 +25,7 @@ export interface CommonConfig {
   host: string;
   hubPort: number;
   ircPort: number;
+  webPort: number;
   roomsPort: number;
   brokerPullPort: number;
   brokerPubPort: number;
@@ -76,6 +78,7 @@ const baseOptions = {
   host: validated('address every service binds to and clients connect to', DEFAULTS.host, (v) => parseHost('host', v)),
   'hub-port': portOption('hub-port', 'chat hub TCP port', DEFAULTS.hubPort),
   'irc-port': portOption('irc-port', 'IRC gateway port (plain-text IRC)', DEFAULTS.ircPort),
+  'web-port': portOption('web-port', 'web client HTTP port (the page, its API and the hub over WebSocket)', DEFAULTS.webPort),
   'rooms-port': portOption('rooms-port', 'room service XML-RPC port', DEFAULTS.roomsPort),
   'broker-pull-port': portOption('broker-pull-port', 'event broker port publishers PUSH to', DEFAULTS.brokerPullPort),
   'broker-pub-port': portOption('broker-pub-port', 'event broker port subscribers SUB from', DEFAULTS.brokerPubPort),
@@ -103,6 +106,7 @@ export function commonConfigFrom(args: CommonArgs): CommonConfig {
     host: args.host,
     hubPort: args.hubPort,
     ircPort: args.ircPort,
+    webPort: args.webPort,
     roomsPort: args.roomsPort,
     brokerPullPort: args.brokerPullPort,
     brokerPubPort: args.brokerPubPort,
@@ -118,6 +122,7 @@ export function commonConfigToEnv(config: CommonConfig): Record<string, string> 
     THISCORD_HOST: config.host,
     THISCORD_HUB_PORT: String(config.hubPort),
     THISCORD_IRC_PORT: String(config.ircPort),
+    THISCORD_WEB_PORT: String(config.webPort),
     THISCORD_ROOMS_PORT: String(config.roomsPort),
     THISCORD_BROKER_PULL_PORT: String(config.brokerPullPort),
     THISCORD_BROKER_PUB_PORT: String(config.brokerPubPort),

@@ -2,6 +2,7 @@ import { brokerService } from '../../services/broker/service.js';
 import { hubService } from '../../services/hub/service.js';
 import { ircService } from '../../services/irc/service.js';
 import { roomsService } from '../../services/rooms/service.js';
+import { webEndpoint, webService } from '../../services/web/service.js';
 import { brokerPubEndpoint, brokerPullEndpoint, type CommonConfig, hubLocalSocket, ircLocalSocket } from '../config/options.js';
 import type { ServiceDefinition } from '../runtime/definition.js';
 import type { Probe } from '../supervisor/probes/probe.js';
@@ -83,6 +84,15 @@ export const SERVICE_REGISTRY = [
     endpoint: (c) => `irc://${c.host}:${c.ircPort}`,
     // Its local socket: outside the client caps, so a gateway full of clients is still probed.
     probe: async (c) => new (await import('../supervisor/probes/irc-probe.js')).IrcProbe({ path: ircLocalSocket(c) }),
+  },
+  {
+    service: webService,
+    dependsOn: ['rooms', 'hub'],
+    restart: 'permanent',
+    colour: 'blue',
+    endpoint: webEndpoint,
+    // The page as a browser gets it; not through to the hub, whose restarts are its own.
+    probe: async (c) => new (await import('../supervisor/probes/web-probe.js')).WebProbe(c.host, c.webPort),
   },
 ] as const satisfies readonly ServiceEntry[];
 

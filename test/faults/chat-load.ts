@@ -1,4 +1,5 @@
 import { HubClient, type OutgoingMessage } from '../../src/clients/chat/hub-client.js';
+import { socketHub } from '../../src/clients/chat/socket-transport.js';
 import type { Admission, RoomsClient } from '../../src/clients/rooms/rooms-client.js';
 import type { HubFrame } from '../../src/protocol/frames.js';
 import { waitFor } from '../helpers/wait.js';
@@ -31,7 +32,7 @@ class Chatter {
     admission: Admission,
     renew: (room: string) => Promise<Admission>,
   ) {
-    this.client = new HubClient({ host: admission.hub.host, port: admission.hub.port, renew });
+    this.client = new HubClient({ connect: socketHub(admission.hub), renew });
     this.client.on('state', (state) => {
       const open = this.readySpans.at(-1);
       if (state === 'ready') this.readySpans.push([Date.now(), Infinity]);

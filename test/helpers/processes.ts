@@ -127,6 +127,7 @@ afterAll(async () => {
 export interface StackEnv {
   hubPort: number;
   ircPort: number;
+  webPort: number;
   roomsPort: number;
   brokerPullPort: number;
   brokerPubPort: number;
@@ -141,6 +142,7 @@ export async function makeStackEnv(options: { logLevel?: LogLevel } = {}): Promi
   return {
     hubPort: config.hubPort,
     ircPort: config.ircPort,
+    webPort: config.webPort,
     roomsPort: config.roomsPort,
     brokerPullPort: config.brokerPullPort,
     brokerPubPort: config.brokerPubPort,
@@ -152,7 +154,7 @@ export async function makeStackEnv(options: { logLevel?: LogLevel } = {}): Promi
 
 /** Starts `dist/services/<name>/main.js` with the stack's env and waits for its `ready` log record. */
 export async function startService(
-  name: 'broker' | 'rooms' | 'hub' | 'irc',
+  name: 'broker' | 'rooms' | 'hub' | 'irc' | 'web',
   stack: StackEnv,
   args: string[] = [],
   env: Record<string, string> = {},

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../services/irc/commands/index.js';
 import { NUMERICS } from '../../services/irc/numerics.js';
+import { SECURITY_HEADERS } from '../../services/web/security-headers.js';
+import { webService } from '../../services/web/service.js';
 import { DROP_REASONS, EVENT_REJECTIONS, EVENT_TYPES } from '../../src/events/types.js';
 import { CONTROL_FAULTS, CONTROL_METHODS } from '../../src/protocol/control-api.js';
 import { ERROR_CODES, HUB_FRAME_TYPES } from '../../src/protocol/frames.js';
@@ -82,5 +84,12 @@ describe('docs agree with the code', () => {
     const ours = metrics.registry.getMetricsAsArray().filter((metric) => !metric.name.startsWith('thiscord_supervisor_'));
     expect(ours.length).toBeGreaterThan(0);
     for (const metric of ours) expect(control, metric.name).toContain(`| \`${metric.name}\` | ${metric.type}`);
+  });
+
+  it('docs/web.md lists every web service flag and security header', () => {
+    const web = doc('web.md');
+    for (const flag of Object.keys(webService.options)) expect(web, flag).toContain(`\`--${flag}\``);
+    for (const header of Object.keys(SECURITY_HEADERS)) expect(web, header).toContain(`\`${header}\``);
+    expect(web).toContain(SECURITY_HEADERS['Content-Security-Policy']);
   });
 });

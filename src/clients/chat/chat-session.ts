@@ -10,6 +10,7 @@ import { sanitizeForTerminal } from '../terminal-text.js';
 import { CHAT_HELP, type ChatCommand, parseChatLine } from './chat-commands.js';
 import { ChatScreen } from './chat-screen.js';
 import { HubClient } from './hub-client.js';
+import { socketHub } from './socket-transport.js';
 
 export interface ChatOptions {
   user?: string | undefined;
@@ -44,7 +45,7 @@ export class ChatSession {
     const first = await this.admitInteractively();
     this.user = first.user;
     this.current = first.room;
-    this.hub = new HubClient({ host: first.hub.host, port: first.hub.port, renew: (room) => this.renew(room) });
+    this.hub = new HubClient({ connect: socketHub(first.hub), renew: (room) => this.renew(room) });
     this.wire();
     const finished = new Promise<void>((resolve) => (this.done = resolve));
     this.screen.rl.on('line', (line) => void this.onLine(line));

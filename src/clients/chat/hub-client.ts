@@ -1,13 +1,13 @@
-import { EventEmitter } from 'node:events';
-import net from 'node:net';
-import { type ClientFrame, type ErrorCode, encodeFrame, type HubFrame, parseHubFrame } from '../../protocol/frames.js';
-import { LineSplitter } from '../../protocol/line-splitter.js';
+import type { ClientFrame, ErrorCode, HubFrame } from '../../protocol/frames.js';
 import { nameKey } from '../../protocol/names.js';
+import type { Admission } from '../../protocol/rooms-api.js';
 import { checkedTransition, type TransitionTable } from '../../state/transition-table.js';
-import type { Admission } from '../rooms/rooms-client.js';
+import { TypedEmitter } from '../typed-emitter.js';
+import type { ConnectHub, HubTransport } from './hub-transport.js';
 
 /**
- * The client side of a hub connection, as an explicit state machine:
+ * The client side of a hub connection, over any transport (TCP or the hub's local socket for the
+ * terminal and the gateways, a WebSocket in the browser), as an explicit state machine:
  * `idle → connecting → greeting → ready`, and on any loss `→ waiting` (backoff) `→ connecting`,
  * until `closed`. It reconnects by itself (100 ms doubling to 5 s), rejoins every room with its
  * tickets (renewing expired ones), and never drops a message silently: what is typed while
@@ -32,18 +32,18 @@ export interface OutgoingMessage {
   text: string;
 }
 
+/** What the hub client needs of a room-service admission: who, where, and the ticket that proves it. */
+export type HubAdmission = Pick<Admission, 'room' | 'user' | 'ticket'>;
+
 export interface HubClientOptions {
-  host: string;
-  port: number;
-  /** The hub's local socket instead of TCP: for gateways on the hub's machine (docs/protocol.md). */
-  socketPath?: string;
+  /** Opens a connection to the hub (socket-transport.ts, or a WebSocket in the browser); called again for every reconnect. */
+  connect: ConnectHub;
   /** Gets a fresh ticket for a room whose ticket expired (from the room service). */
-  renew?: (room: string) => Promise<Admission>;
+  renew?: (room: string) => Promise<HubAdmission>;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   /** Most messages kept for sending while disconnected; more are reported unsent. */
   maxQueued?: number;
-  maxFrameBytes?: number;
 }
 
 export interface HubClientEvents {
@@ -54,16 +54,14 @@ export interface HubClientEvents {
   'room-lost': [room: string, code: ErrorCode, reason: string];
 }
 
-const MAX_FRAME_BYTES = 4 * 1024 * 1024;
-
-export class HubClient extends EventEmitter<HubClientEvents> {
+export class HubClient extends TypedEmitter<HubClientEvents> {
   private stateValue: HubClientState = 'idle';
-  private socket: net.Socket | null = null;
-  private readonly admissions = new Map<string, Admission>();
+  private transport: HubTransport | null = null;
+  private readonly admissions = new Map<string, HubAdmission>();
   private readonly outbox: OutgoingMessage[] = [];
   private readonly inFlight = new Map<string, OutgoingMessage>();
   private backoffMs: number;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private nextId = 1;
   /** nameKey of the room whose ticket went in the hello. */
   private helloRoom: string | undefined;
@@ -89,7 +87,7 @@ export class HubClient extends EventEmitter<HubClientEvents> {
   }
 
   /** Connects with the first admission's ticket; the others are joined once welcomed. */
-  start(admissions: Admission[]): void {
+  start(admissions: HubAdmission[]): void {
     if (this.stateValue !== 'idle') throw new Error(`hub client: start() is for an idle client; this one is ${this.stateValue}`);
     for (const admission of admissions) this.admissions.set(nameKey(admission.room), admission);
     this.user = admissions[0]?.user ?? '';
@@ -97,7 +95,7 @@ export class HubClient extends EventEmitter<HubClientEvents> {
   }
 
   /** Adds a room (a fresh admission from the room service). */
-  join(admission: Admission): void {
+  join(admission: HubAdmission): void {
     this.admissions.set(nameKey(admission.room), admission);
     if (this.stateValue === 'ready') this.sendJoin(admission);
     else if (this.stateValue === 'idle') this.start([admission]);
@@ -124,12 +122,9 @@ export class HubClient extends EventEmitter<HubClientEvents> {
     if (this.stateValue === 'closed') return;
     this.setState('closed', 'closed by the user');
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    const socket = this.socket;
-    this.socket = null;
-    if (socket) {
-      socket.end(encodeFrame({ type: 'quit' }));
-      socket.destroy();
-    }
+    const transport = this.transport;
+    this.transport = null;
+    transport?.end({ type: 'quit' });
     for (const message of [...this.inFlight.values(), ...this.outbox])
       this.emit('unsent', message, 'the client closed before it was acknowledged');
     this.inFlight.clear();
@@ -142,38 +137,31 @@ export class HubClient extends EventEmitter<HubClientEvents> {
   }
 
   private connect(): void {
-    const first = this.admissions.values().next().value as Admission | undefined;
+    const first = this.admissions.values().next().value as HubAdmission | undefined;
     if (!first) {
       if (this.stateValue !== 'idle') this.setState('idle', 'no room to join');
       return;
     }
-    const { host, port, socketPath } = this.options;
-    this.setState('connecting', socketPath ?? `${host}:${port}`);
-    const socket = socketPath ? net.connect({ path: socketPath }) : net.connect({ host, port });
-    this.socket = socket;
-    socket.setNoDelay(true);
-    const splitter = new LineSplitter(this.options.maxFrameBytes ?? MAX_FRAME_BYTES);
-    socket.on('connect', () => {
-      if (socket !== this.socket) return;
-      this.setState('greeting', 'connected');
-      this.helloRoom = nameKey(first.room);
-      this.pendingJoins = [];
-      this.write({ type: 'hello', ticket: first.ticket });
+    this.setState('connecting', 'opening a connection');
+    const transport: HubTransport = this.options.connect({
+      onOpen: () => {
+        if (transport !== this.transport) return;
+        this.setState('greeting', 'connected');
+        this.helloRoom = nameKey(first.room);
+        this.pendingJoins = [];
+        this.write({ type: 'hello', ticket: first.ticket });
+      },
+      onFrame: (frame) => {
+        if (transport === this.transport) this.receive(frame);
+      },
+      onClose: () => this.lost(transport),
     });
-    socket.on('data', (chunk: Buffer) => {
-      if (socket !== this.socket) return;
-      splitter.push(chunk, (line) => {
-        const frame = parseHubFrame(line.toString('utf8'));
-        if (frame) this.receive(frame);
-      });
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => this.lost(socket));
+    this.transport = transport;
   }
 
-  private lost(socket: net.Socket): void {
-    if (socket !== this.socket) return;
-    this.socket = null;
+  private lost(transport: HubTransport): void {
+    if (transport !== this.transport) return;
+    this.transport = null;
     // Unacknowledged messages go back to the front of the queue, to be sent after the reconnect.
     this.outbox.unshift(...this.inFlight.values());
     this.inFlight.clear();
@@ -255,7 +243,7 @@ export class HubClient extends EventEmitter<HubClientEvents> {
       this.dropRoom(admission.room, code, reason);
     }
     // A refused hello ends nothing by itself: reconnect to greet with a good ticket.
-    if (greeting) this.socket?.destroy();
+    if (greeting) this.transport?.destroy();
   }
 
   private dropRoom(room: string, code: ErrorCode, reason: string): void {
@@ -275,7 +263,7 @@ export class HubClient extends EventEmitter<HubClientEvents> {
     this.outbox.push(message);
   }
 
-  private sendJoin(admission: Admission): void {
+  private sendJoin(admission: HubAdmission): void {
     this.pendingJoins.push(nameKey(admission.room));
     this.write({ type: 'join', ticket: admission.ticket });
   }
@@ -286,6 +274,6 @@ export class HubClient extends EventEmitter<HubClientEvents> {
   }
 
   private write(frame: ClientFrame): void {
-    this.socket?.write(encodeFrame(frame));
+    this.transport?.send(frame);
   }
 }

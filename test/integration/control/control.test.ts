@@ -3,6 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubClient } from '../../../src/clients/chat/hub-client.js';
+import { socketHub } from '../../../src/clients/chat/socket-transport.js';
 import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
 import type { ServiceStatus, StackStatus } from '../../../src/protocol/control-api.js';
 import type { HubFrame } from '../../../src/protocol/frames.js';
@@ -82,7 +83,7 @@ describe('thiscord restart, stop and start', () => {
   it('restarts the hub gracefully: clients hear why and reconnect by themselves, the others keep running', async () => {
     const rooms = new RoomsClient({ host: '127.0.0.1', port: stack.roomsPort });
     const admission = await rooms.createRoom('restart-room', 'alice');
-    const client = new HubClient({ host: admission.hub.host, port: admission.hub.port, initialBackoffMs: 20, maxBackoffMs: 200 });
+    const client = new HubClient({ connect: socketHub(admission.hub), initialBackoffMs: 20, maxBackoffMs: 200 });
     const frames: HubFrame[] = [];
     client.on('frame', (frame) => frames.push(frame));
     const states: string[] = [];
@@ -100,7 +101,7 @@ describe('thiscord restart, stop and start', () => {
       expect(after.hub).not.toBe(before.hub);
       expect(after.broker).toBe(before.broker);
       expect(after.rooms).toBe(before.rooms);
-      const acked = new Promise((resolve) => client.once('acked', resolve));
+      const acked = new Promise((resolve) => client.on('acked', resolve));
       client.say('restart-room', 'still here');
       await acked;
       // The restarted hub's own figures: this client is back in its room.

@@ -6,7 +6,7 @@ import { makeStackEnv, type StackEnv } from '../../helpers/processes.js';
 import { isAlive, RunningStack } from '../../helpers/stack.js';
 import { sleep, waitFor } from '../../helpers/wait.js';
 
-const SERVICES = ['broker', 'rooms', 'hub', 'irc'] as const;
+const SERVICES = ['broker', 'rooms', 'hub', 'irc', 'web'] as const;
 const stacks: StackEnv[] = [];
 
 async function freshStack(): Promise<StackEnv> {
@@ -28,14 +28,15 @@ function listen(port: number): Promise<net.Server> {
 }
 
 describe('thiscord up', () => {
-  it('starts broker, rooms, hub and the IRC gateway in order, and restarts each after kill -9 without touching the others', async () => {
+  it('starts broker, rooms, hub, the IRC gateway and the web service in order, and restarts each after kill -9 without touching the others', async () => {
     const stack = await freshStack();
     const up = await RunningStack.up(stack);
     expect(up.events('service.healthy').map((line) => line.service)).toEqual([...SERVICES]);
     expect(up.events('supervisor.up')[0]).toMatchObject({ services: [...SERVICES] });
     const endpoints = await up.proc.waitForLine('the endpoints record', (line) => line.endpoints !== undefined);
-    expect(endpoints.endpoints).toMatchObject({ irc: `irc://127.0.0.1:${stack.ircPort}` });
+    expect(endpoints.endpoints).toMatchObject({ irc: `irc://127.0.0.1:${stack.ircPort}`, web: `http://127.0.0.1:${stack.webPort}/` });
     (await RawIrcClient.register(stack.ircPort, 'up-check')).close();
+    expect((await fetch(`http://127.0.0.1:${stack.webPort}/`)).status).toBe(200);
     const events = new EventCollector(stack, ['system/']);
     await events.ready();
     for (const victim of SERVICES) {

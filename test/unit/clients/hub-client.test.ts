@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HUB_CLIENT_TRANSITIONS, HubClient, type HubClientState } from '../../../src/clients/chat/hub-client.js';
+import { socketHub } from '../../../src/clients/chat/socket-transport.js';
 import { encodeFrame, type HubFrame } from '../../../src/protocol/frames.js';
 import type { Admission } from '../../../src/protocol/rooms-api.js';
 import { checkedTransition } from '../../../src/state/transition-table.js';
@@ -94,7 +95,7 @@ describe('the hub client state table', () => {
 describe('the hub client on a real socket', () => {
   it('goes connecting → greeting → ready, and after a lost connection waits, reconnects and greets again', async () => {
     hub = await ScriptedHub.start(() => [welcome]);
-    client = new HubClient({ host: '127.0.0.1', port: hub.port, initialBackoffMs: 10 });
+    client = new HubClient({ connect: socketHub({ host: '127.0.0.1', port: hub.port }), initialBackoffMs: 10 });
     const seen = watch(client);
     client.start([admission(hub.port)]);
     await waitFor('ready', () => client!.state === 'ready');
@@ -106,7 +107,7 @@ describe('the hub client on a real socket', () => {
 
   it('ignores a second welcome on the same connection instead of changing state', async () => {
     hub = await ScriptedHub.start(() => [welcome, welcome]);
-    client = new HubClient({ host: '127.0.0.1', port: hub.port });
+    client = new HubClient({ connect: socketHub({ host: '127.0.0.1', port: hub.port }) });
     const seen = watch(client);
     const frames: HubFrame[] = [];
     client.on('frame', (frame) => frames.push(frame));
@@ -117,7 +118,7 @@ describe('the hub client on a real socket', () => {
 
   it('refuses to start twice, and stays closed once closed', async () => {
     hub = await ScriptedHub.start(() => [welcome]);
-    client = new HubClient({ host: '127.0.0.1', port: hub.port, initialBackoffMs: 10 });
+    client = new HubClient({ connect: socketHub({ host: '127.0.0.1', port: hub.port }), initialBackoffMs: 10 });
     const seen = watch(client);
     client.start([admission(hub.port)]);
     expect(() => client!.start([admission(hub!.port)])).toThrow(/start\(\) is for an idle client; this one is connecting/);

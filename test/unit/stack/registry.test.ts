@@ -16,6 +16,7 @@ const config: CommonConfig = {
   host: '127.0.0.1',
   hubPort: 1,
   ircPort: 5,
+  webPort: 6,
   roomsPort: 2,
   brokerPullPort: 3,
   brokerPubPort: 4,
@@ -101,7 +102,7 @@ describe('the service registry', () => {
   });
 
   it('drives the names logs and events accept', () => {
-    expectTypeOf<ServiceName>().toEqualTypeOf<'broker' | 'rooms' | 'hub' | 'irc'>();
+    expectTypeOf<ServiceName>().toEqualTypeOf<'broker' | 'rooms' | 'hub' | 'irc' | 'web'>();
     expectTypeOf<LogSource>().toEqualTypeOf<ServiceName | 'supervisor' | 'cli'>();
     expectTypeOf<EventSource>().toEqualTypeOf<ServiceName | 'supervisor' | 'cli'>();
   });

@@ -7,6 +7,7 @@ const config: CommonConfig = {
   host: '127.0.0.1',
   hubPort: 1,
   ircPort: 5,
+  webPort: 6,
   roomsPort: 2,
   brokerPullPort: 3,
   brokerPubPort: 4,
@@ -18,8 +19,8 @@ const names = (specs: ChildSpec[]): string[] => specs.map((spec) => spec.name);
 const specs = childSpecs(config, 5000);
 
 describe('startOrder', () => {
-  it('starts the whole stack broker, then rooms, then hub, then the IRC gateway', () => {
-    expect(names(startOrder(specs))).toEqual(['broker', 'rooms', 'hub', 'irc']);
+  it('starts the whole stack broker, then rooms, then hub, then the IRC gateway and the web service', () => {
+    expect(names(startOrder(specs))).toEqual(['broker', 'rooms', 'hub', 'irc', 'web']);
   });
 
   it('adds what an --only service depends on, in dependency order', () => {
@@ -27,6 +28,7 @@ describe('startOrder', () => {
     expect(names(startOrder(specs, ['rooms']))).toEqual(['broker', 'rooms']);
     expect(names(startOrder(specs, ['broker']))).toEqual(['broker']);
     expect(names(startOrder(specs, ['irc']))).toEqual(['broker', 'rooms', 'hub', 'irc']);
+    expect(names(startOrder(specs, ['web']))).toEqual(['broker', 'rooms', 'hub', 'web']);
   });
 
   it('orders by dependencies, not by the order --only lists them', () => {
@@ -34,7 +36,7 @@ describe('startOrder', () => {
   });
 
   it('refuses an unknown service, listing the ones it knows', () => {
-    expect(() => startOrder(specs, ['hubb'])).toThrow('unknown service "hubb" in --only; choose from broker, rooms, hub, irc');
+    expect(() => startOrder(specs, ['hubb'])).toThrow('unknown service "hubb" in --only; choose from broker, rooms, hub, irc, web');
   });
 
   it('refuses specs that depend on each other in a cycle', () => {

@@ -1,0 +1,222 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { commonConfigToEnv } from '../../src/config/options.js';
+import { encodeFrame } from '../../src/protocol/frames.js';
+import { signTicket } from '../../src/tickets/ticket.js';
+import { loopbackStackConfig } from '../../support/stack-config.js';
+import { startUntil, stop } from '../children.js';
+import { type BenchRow, median, percentile, report, runStandalone, target } from '../report.js';
+
+/**
+ * Browsers in one room: 1,000 WebSocket clients through the web service's bridge to the hub,
+ * beside the same room of 1,000 TCP clients straight on the hub. Senders embed their send time
+ * ("t=<ms>") at the start of each text; every receiver measures send → receipt.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(here, '../..');
+const SECRET = 'bench-secret-0123456789abcdef0123456789';
+const MEMBERS = 1000;
+const SENDERS = 20;
+const PER_SENDER = 25;
+const STEADY_RATE = 50;
+const STEADY_SECONDS = 3;
+const MESSAGE_PREFIX = '{"type":"message"';
+const TEXT_MARK = '"text":"t=';
+const now = (): number => performance.timeOrigin + performance.now();
+
+interface Member {
+  send(frame: string): void;
+  close(): void;
+  deliveries: number;
+  latencies: number[];
+}
+
+function ticket(user: string, room: string): string {
+  const iat = Date.now();
+  return signTicket(Buffer.from(SECRET), { user, room, iat, exp: iat + 3_600_000 });
+}
+
+/** Counts one received hub frame (without its newline): a message, and its latency. */
+function receive(member: Member, frame: string): void {
+  if (!frame.startsWith(MESSAGE_PREFIX)) return;
+  member.deliveries++;
+  const at = frame.indexOf(TEXT_MARK);
+  if (at < 0) return;
+  const start = at + TEXT_MARK.length;
+  member.latencies.push(now() - Number(frame.slice(start, frame.indexOf(' ', start))));
+}
+
+function webMember(port: number, user: string, room: string): Promise<Member> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/hub`, { origin: `http://127.0.0.1:${port}`, perMessageDeflate: false });
+    const member: Member = {
+      send: (frame) => socket.send(frame.trimEnd()),
+      close: () => socket.terminate(),
+      deliveries: 0,
+      latencies: [],
+    };
+    socket.on('error', reject);
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', ticket: ticket(user, room) })));
+    socket.on('message', (data: Buffer) => {
+      const frame = data.toString('utf8');
+      if (frame.startsWith('{"type":"welcome"')) resolve(member);
+      receive(member, frame);
+    });
+  });
+}
+
+function tcpMember(port: number, user: string, room: string): Promise<Member> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setNoDelay(true);
+    const member: Member = { send: (frame) => socket.write(frame), close: () => socket.destroy(), deliveries: 0, latencies: [] };
+    let pending = '';
+    socket.setEncoding('utf8');
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write(encodeFrame({ type: 'hello', ticket: ticket(user, room) })));
+    socket.on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      for (const frame of lines) {
+        if (frame.startsWith('{"type":"welcome"')) resolve(member);
+        receive(member, frame);
+      }
+    });
+  });
+}
+
+async function waitUntil(done: () => boolean, idleMs: number, progress: () => number): Promise<void> {
+  let last = progress();
+  let lastChange = Date.now();
+  while (!done()) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const current = progress();
+    if (current !== last) {
+      last = current;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > idleMs) return;
+  }
+}
+
+type Connect = (user: string, room: string) => Promise<Member>;
+
+/** One round: MEMBERS in a fresh room, SENDERS of them each send PER_SENDER messages at once. */
+async function round(connect: Connect): Promise<{ rate: number; p50: number; p99: number; lost: number }> {
+  const room = `bench-${Math.random().toString(36).slice(2)}`;
+  const members: Member[] = [];
+  // In batches, so the handshakes do not all queue at once.
+  for (let i = 0; i < MEMBERS; i += 100)
+    members.push(...(await Promise.all(Array.from({ length: Math.min(100, MEMBERS - i) }, (_, j) => connect(`u${i + j}`, room)))));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const member of members) member.deliveries = 0;
+  const expected = SENDERS * PER_SENDER * (MEMBERS - 1);
+  const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
+  const start = now();
+  for (let s = 0; s < SENDERS; s++)
+    for (let i = 0; i < PER_SENDER; i++)
+      members[s]!.send(encodeFrame({ type: 'say', room, text: `t=${now().toFixed(3)} ${'x'.repeat(40)}`, id: i }));
+  await waitUntil(() => total() >= expected, 5000, total);
+  const elapsed = (now() - start) / 1000;
+  const latencies = members.flatMap((m) => m.latencies);
+  for (const member of members) member.close();
+  return { rate: total() / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost: expected - total() };
+}
+
+/** MEMBERS in a fresh room, STEADY_RATE messages a second for STEADY_SECONDS: latency when not saturated. */
+async function steady(connect: Connect): Promise<{ p50: number; p99: number; lost: number }> {
+  const room = `steady-${Math.random().toString(36).slice(2)}`;
+  const members: Member[] = [];
+  for (let i = 0; i < MEMBERS; i += 100)
+    members.push(...(await Promise.all(Array.from({ length: Math.min(100, MEMBERS - i) }, (_, j) => connect(`s${i + j}`, room)))));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const member of members) member.deliveries = 0;
+  const tickMs = 20;
+  const perTick = (STEADY_RATE * tickMs) / 1000;
+  const started = now();
+  let sent = 0;
+  for (let tick = 0; tick < (STEADY_SECONDS * 1000) / tickMs; tick++) {
+    for (let i = 0; i < perTick; i++)
+      members[sent++ % SENDERS]!.send(encodeFrame({ type: 'say', room, text: `t=${now().toFixed(3)} ${'x'.repeat(40)}`, id: sent }));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (tick + 1) * tickMs - now())));
+  }
+  const expected = sent * (MEMBERS - 1);
+  const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
+  await waitUntil(() => total() >= expected, 5000, total);
+  const latencies = members.flatMap((m) => m.latencies);
+  for (const member of members) member.close();
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost: expected - total() };
+}
+
+async function startStack(): Promise<{ hubPort: number; webPort: number; stop: () => Promise<void> }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-web-'));
+  const config = await loopbackStackConfig(dataDir);
+  const env = { ...commonConfigToEnv(config), THISCORD_SECRET: SECRET };
+  const ready = (line: string): boolean => line.includes('"ready":true');
+  // Flood control, the per-client output limit and the per-address quota (every bench client is on
+  // 127.0.0.1) are raised: this measures relaying, not limits.
+  const hub = await startUntil(
+    process.execPath,
+    [
+      path.join(dist, 'services/hub/main.js'),
+      ...['--rate', '10000000', '--burst', '10000000', '--max-output-bytes', String(256 * 1024 * 1024), '--history', '0'],
+      ...['--max-connections-per-address', String(2 * MEMBERS)],
+    ],
+    env,
+    ready,
+  );
+  const web = await startUntil(
+    process.execPath,
+    [path.join(dist, 'services/web/main.js'), '--web-clients-per-address', String(2 * MEMBERS)],
+    env,
+    ready,
+  );
+  return {
+    hubPort: config.hubPort,
+    webPort: config.webPort,
+    stop: async () => {
+      await stop(web);
+      await stop(hub);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const stack = await startStack();
+  try {
+    const viaWeb: Connect = (user, room) => webMember(stack.webPort, user, room);
+    const viaTcp: Connect = (user, room) => tcpMember(stack.hubPort, user, room);
+    const web = { burst: [await round(viaWeb), await round(viaWeb)], steady: await steady(viaWeb) };
+    const tcp = { burst: [await round(viaTcp), await round(viaTcp)], steady: await steady(viaTcp) };
+    const rows = (label: string, runs: typeof web, note: string): BenchRow[] => {
+      const lost = Math.max(runs.steady.lost, ...runs.burst.map((r) => r.lost));
+      return [
+        report(
+          `${label}: fan-out, ${SENDERS} × ${PER_SENDER} messages at once, median of 2`,
+          median(runs.burst.map((r) => r.rate)),
+          'deliveries/s',
+          note,
+        ),
+        report(`${label}: fan-out p99 (queueing included)`, median(runs.burst.map((r) => r.p99)), 'ms', note),
+        report(`${label}: steady ${STEADY_RATE} msg/s, p50`, runs.steady.p50, 'ms', note),
+        report(`${label}: steady ${STEADY_RATE} msg/s, p99`, runs.steady.p99, 'ms', note),
+        target(`${label}: deliveries lost`, lost, 'deliveries', '0', lost === 0),
+      ];
+    };
+    return [
+      ...rows(`${MEMBERS} WebSocket clients via web`, web, ''),
+      ...rows(`${MEMBERS} TCP clients on the hub`, tcp, 'the hub alone, for comparison'),
+    ];
+  } finally {
+    await stack.stop();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await runStandalone('Web service', run);
+  process.exit(0);
+}
