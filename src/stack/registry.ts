@@ -89,7 +89,7 @@ export const SERVICE_REGISTRY = [
     service: webService,
     dependsOn: ['rooms', 'hub'],
     restart: 'permanent',
-    colour: 'blue',
+    colour: 'brightCyan',
     endpoint: webEndpoint,
     // The page as a browser gets it; not through to the hub, whose restarts are its own.
     probe: async (c) => new (await import('../supervisor/probes/web-probe.js')).WebProbe(c.host, c.webPort),

@@ -10,6 +10,11 @@ import { fileURLToPath } from 'node:url';
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const COMPILED = ['src', 'services', 'bench', 'support'];
+/** The browser client is built apart (services/web/client/tsconfig.json), into its own folder. */
+const BROWSER_CLIENT = `services${path.sep}web${path.sep}client${path.sep}`;
+
+const builtPath = (root: string, relative: string): string =>
+  path.join(root, 'dist', relative.startsWith(BROWSER_CLIENT) ? 'web-client' : '', relative.replace(/\.ts$/, '.js'));
 
 function sourcesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -25,7 +30,7 @@ export function staleSources(root = ROOT): string[] {
   for (const top of COMPILED) {
     for (const source of sourcesUnder(path.join(root, top))) {
       const relative = path.relative(root, source);
-      const built = path.join(root, 'dist', relative.replace(/\.ts$/, '.js'));
+      const built = builtPath(root, relative);
       let builtAt: number;
       try {
         builtAt = statSync(built).mtimeMs;

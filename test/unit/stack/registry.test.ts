@@ -57,7 +57,7 @@ async function serveHelp(registry: readonly ServiceEntry<ServiceName>[]): Promis
 
 describe('the service registry', () => {
   it('names each service after its folder, which holds service.ts and the entry the supervisor runs', () => {
-    expect(SERVICE_NAMES).toEqual(['broker', 'rooms', 'hub', 'irc']);
+    expect(SERVICE_NAMES).toEqual(['broker', 'rooms', 'hub', 'irc', 'web']);
     for (const spec of childSpecs(config, undefined)) {
       expect(existsSync(path.join(ROOT, 'services', spec.name, 'service.ts')), spec.name).toBe(true);
       expect(spec.entry.endsWith(path.join('services', spec.name, 'main.js'))).toBe(true);
@@ -92,7 +92,7 @@ describe('the service registry', () => {
   });
 
   it('drives the log colours, the supervisor keeping its own', () => {
-    expect(logColours(withEcho)).toEqual({ broker: 36, rooms: 35, hub: 32, irc: 95, echo: 34, supervisor: 33 });
+    expect(logColours(withEcho)).toEqual({ broker: 36, rooms: 35, hub: 32, irc: 95, web: 96, echo: 34, supervisor: 33 });
   });
 
   it('drives `thiscord serve`: one subcommand per entry', async () => {
