@@ -84,6 +84,7 @@ describe('fault drills under load', () => {
       { service: 'broker', exits: 0, alive: true },
       { service: 'rooms', exits: 0, alive: true },
       { service: 'irc', exits: 0, alive: true },
+      { service: 'web', exits: 0, alive: true },
     ]);
     const roomsCreated = await adminCarriedOn(killedAt);
     await settleAndCheck('hub-kill', recovery, () => ({
@@ -114,6 +115,7 @@ describe('fault drills under load', () => {
       { service: 'broker', exits: 0, alive: true },
       { service: 'hub', exits: 0, alive: true },
       { service: 'irc', exits: 0, alive: true },
+      { service: 'web', exits: 0, alive: true },
     ]);
     expect(ackedWhileDown).toBeGreaterThan(0);
     await settleAndCheck('rooms-kill', recovery, () => ({
@@ -149,6 +151,7 @@ describe('fault drills under load', () => {
       { service: 'rooms', exits: 0, alive: true },
       { service: 'hub', exits: 0, alive: true },
       { service: 'irc', exits: 0, alive: true },
+      { service: 'web', exits: 0, alive: true },
     ]);
     const roomsCreated = await adminCarriedOn(killedAt);
     const eventsAfterRestart = fresh().length;
@@ -181,6 +184,7 @@ describe('fault drills under load', () => {
       { service: 'broker', exits: 0, alive: true },
       { service: 'rooms', exits: 0, alive: true },
       { service: 'irc', exits: 0, alive: true },
+      { service: 'web', exits: 0, alive: true },
     ]);
     await settleAndCheck('hub-sigstop', recovery, () => ({
       detected_by: `liveness, ${unhealthy[0]!.failures} failed probes`,

@@ -109,8 +109,6 @@ describe('configuration', () => {
         '4323',
         '--broker-pub-port',
         '4324',
-        '--irc-port',
-        '4325',
         '--web-port',
         '4326',
         '--data-dir',

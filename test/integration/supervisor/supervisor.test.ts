@@ -115,6 +115,7 @@ describe('thiscord up', () => {
       { service: 'broker', exits: 0, alive: true },
       { service: 'rooms', exits: 0, alive: true },
       { service: 'irc', exits: 0, alive: true },
+      { service: 'web', exits: 0, alive: true },
     ]);
     up.proc.kill('SIGTERM');
     expect((await up.proc.waitForExit()).code).toBe(1);
