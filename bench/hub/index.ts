@@ -90,7 +90,8 @@ async function connectMembers(port: number, room: string, count: number, sampleL
 
 const say = (room: string, id: number): string => encodeFrame({ type: 'say', room, text: `t=${now().toFixed(3)} ${'x'.repeat(40)}`, id });
 
-async function waitUntil(done: () => boolean, idleMs: number, progress: () => number): Promise<void> {
+/** Waits until `done`, or until `progress` has not moved for `idleMs` (what is missing then is lost). */
+export async function waitUntil(done: () => boolean, idleMs: number, progress: () => number): Promise<void> {
   let last = progress();
   let lastChange = Date.now();
   while (!done()) {

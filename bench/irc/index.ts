@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { commonConfigToEnv } from '../../src/config/options.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
 import { startUntil, stop } from '../children.js';
-import { fanOut, startHub } from '../hub/index.js';
+import { fanOut, startHub, waitUntil } from '../hub/index.js';
 import { type BenchRow, median, percentile, report, runStandalone, target } from '../report.js';
 
 /**
@@ -61,19 +61,6 @@ async function connectClients(port: number, channel: string): Promise<IrcMember[
     );
   }
   return members;
-}
-
-async function waitUntil(done: () => boolean, idleMs: number, progress: () => number): Promise<void> {
-  let last = progress();
-  let lastChange = Date.now();
-  while (!done()) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const current = progress();
-    if (current !== last) {
-      last = current;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > idleMs) return;
-  }
 }
 
 async function throughGateway(port: number): Promise<{ rate: number; p99: number; lost: number }> {

@@ -9,6 +9,7 @@ import { encodeFrame } from '../../src/protocol/frames.js';
 import { signTicket } from '../../src/tickets/ticket.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
 import { startUntil, stop } from '../children.js';
+import { waitUntil } from '../hub/index.js';
 import { type BenchRow, median, percentile, report, runStandalone, target } from '../report.js';
 
 /**
@@ -89,36 +90,28 @@ function tcpMember(port: number, user: string, room: string): Promise<Member> {
   });
 }
 
-async function waitUntil(done: () => boolean, idleMs: number, progress: () => number): Promise<void> {
-  let last = progress();
-  let lastChange = Date.now();
-  while (!done()) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const current = progress();
-    if (current !== last) {
-      last = current;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > idleMs) return;
-  }
-}
-
 type Connect = (user: string, room: string) => Promise<Member>;
 
-/** One round: MEMBERS in a fresh room, SENDERS of them each send PER_SENDER messages at once. */
-async function round(connect: Connect): Promise<{ rate: number; p50: number; p99: number; lost: number }> {
-  const room = `bench-${Math.random().toString(36).slice(2)}`;
+/** MEMBERS in a fresh room, connected in batches so the handshakes do not all queue at once. */
+async function fillRoom(connect: Connect, room: string): Promise<Member[]> {
   const members: Member[] = [];
-  // In batches, so the handshakes do not all queue at once.
   for (let i = 0; i < MEMBERS; i += 100)
     members.push(...(await Promise.all(Array.from({ length: Math.min(100, MEMBERS - i) }, (_, j) => connect(`u${i + j}`, room)))));
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const member of members) member.deliveries = 0;
+  return members;
+}
+
+const say = (room: string, id: number): string => encodeFrame({ type: 'say', room, text: `t=${now().toFixed(3)} ${'x'.repeat(40)}`, id });
+
+/** One round: MEMBERS in a fresh room, SENDERS of them each send PER_SENDER messages at once. */
+async function round(connect: Connect): Promise<{ rate: number; p50: number; p99: number; lost: number }> {
+  const room = `bench-${Math.random().toString(36).slice(2)}`;
+  const members = await fillRoom(connect, room);
   const expected = SENDERS * PER_SENDER * (MEMBERS - 1);
   const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
   const start = now();
-  for (let s = 0; s < SENDERS; s++)
-    for (let i = 0; i < PER_SENDER; i++)
-      members[s]!.send(encodeFrame({ type: 'say', room, text: `t=${now().toFixed(3)} ${'x'.repeat(40)}`, id: i }));
+  for (let s = 0; s < SENDERS; s++) for (let i = 0; i < PER_SENDER; i++) members[s]!.send(say(room, i));
   await waitUntil(() => total() >= expected, 5000, total);
   const elapsed = (now() - start) / 1000;
   const latencies = members.flatMap((m) => m.latencies);
@@ -129,18 +122,13 @@ async function round(connect: Connect): Promise<{ rate: number; p50: number; p99
 /** MEMBERS in a fresh room, STEADY_RATE messages a second for STEADY_SECONDS: latency when not saturated. */
 async function steady(connect: Connect): Promise<{ p50: number; p99: number; lost: number }> {
   const room = `steady-${Math.random().toString(36).slice(2)}`;
-  const members: Member[] = [];
-  for (let i = 0; i < MEMBERS; i += 100)
-    members.push(...(await Promise.all(Array.from({ length: Math.min(100, MEMBERS - i) }, (_, j) => connect(`s${i + j}`, room)))));
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  for (const member of members) member.deliveries = 0;
+  const members = await fillRoom(connect, room);
   const tickMs = 20;
   const perTick = (STEADY_RATE * tickMs) / 1000;
   const started = now();
   let sent = 0;
   for (let tick = 0; tick < (STEADY_SECONDS * 1000) / tickMs; tick++) {
-    for (let i = 0; i < perTick; i++)
-      members[sent++ % SENDERS]!.send(encodeFrame({ type: 'say', room, text: `t=${now().toFixed(3)} ${'x'.repeat(40)}`, id: sent }));
+    for (let i = 0; i < perTick; i++) members[sent++ % SENDERS]!.send(say(room, sent));
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (tick + 1) * tickMs - now())));
   }
   const expected = sent * (MEMBERS - 1);
