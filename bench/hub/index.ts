@@ -17,7 +17,8 @@ import { type BenchRow, median, percentile, report, runStandalone, target } from
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../..');
-const SECRET = 'bench-secret-0123456789abcdef0123456789';
+/** The ticket secret the benchmarks hand their hubs (THISCORD_SECRET), so drivers sign their own tickets. */
+export const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const MEMBERS = 50;
 const PER_MEMBER = 200;
 const STEADY_RATE = 2000;
@@ -35,7 +36,8 @@ interface Member {
 
 const instances = new Map<string, string>();
 
-function ticket(user: string, room: string): string {
+/** A ticket for one room instance per name, as the room service would sign it. */
+export function ticket(user: string, room: string): string {
   const iat = Date.now();
   let instance = instances.get(room);
   if (!instance) instances.set(room, (instance = newInstanceId(iat)));

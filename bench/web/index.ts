@@ -6,10 +6,9 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { commonConfigToEnv } from '../../src/config/options.js';
 import { encodeFrame } from '../../src/protocol/frames.js';
-import { signTicket } from '../../src/tickets/ticket.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
 import { startUntil, stop } from '../children.js';
-import { waitUntil } from '../hub/index.js';
+import { SECRET, ticket, waitUntil } from '../hub/index.js';
 import { type BenchRow, median, percentile, report, runStandalone, target } from '../report.js';
 
 /**
@@ -19,7 +18,6 @@ import { type BenchRow, median, percentile, report, runStandalone, target } from
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../..');
-const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const MEMBERS = 1000;
 const SENDERS = 20;
 const PER_SENDER = 25;
@@ -34,11 +32,6 @@ interface Member {
   close(): void;
   deliveries: number;
   latencies: number[];
-}
-
-function ticket(user: string, room: string): string {
-  const iat = Date.now();
-  return signTicket(Buffer.from(SECRET), { user, room, iat, exp: iat + 3_600_000 });
 }
 
 /** Counts one received hub frame (without its newline): a message, and its latency. */

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /**
  * A room instance is a room of one name from its creation to its deletion or expiry; a later room
  * of the same name is another instance. Tickets, events and the hub's history name the instance,
@@ -11,7 +9,10 @@ import { randomBytes } from 'node:crypto';
 const INSTANCE_ID = /^([0-9a-z]{1,11})\.([A-Za-z0-9_-]{16})$/;
 
 export function newInstanceId(createdAt: number): string {
-  return `${Math.trunc(createdAt).toString(36)}.${randomBytes(12).toString('base64url')}`;
+  // Web Crypto and btoa rather than node:crypto and Buffer: this module's types reach the browser
+  // client (through src/protocol/rooms-api.ts), which is built without Node's.
+  const random = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(12))));
+  return `${Math.trunc(createdAt).toString(36)}.${random.replace(/\+/g, '-').replace(/\//g, '_')}`;
 }
 
 export function isInstanceId(value: unknown): value is string {
