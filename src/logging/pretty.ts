@@ -1,4 +1,4 @@
-import { clockTime, fieldValue } from '../text/readable.js';
+import { clockTime, escapeControls, fieldValue } from '../text/readable.js';
 
 /**
  * The one readable log format, for `thiscord up` (every service's records, interleaved) and
@@ -20,16 +20,17 @@ const RED = 31;
 const YELLOW = 33;
 
 export function formatPretty(record: LogRecord, style: PrettyStyle): string {
-  const service = String(record.service ?? '?');
+  // Everything but the colours we add is escaped: records carry what clients sent (a name, a method).
+  const service = escapeControls(String(record.service ?? '?'));
   const level = Number(record.level);
   const paint = (code: number | undefined, text: string): string => (style.colour && code ? `\u001b[${code}m${text}\u001b[0m` : text);
   const time = typeof record.time === 'string' || typeof record.time === 'number' ? record.time : Date.now();
   const levelText = paint(level >= ERROR_LEVEL ? RED : level >= WARN_LEVEL ? YELLOW : undefined, (LEVELS[level] ?? 'INFO').padEnd(5));
   const fields = Object.entries(record)
     .filter(([key]) => !HIDDEN_KEYS.has(key))
-    .map(([key, value]) => `${key}=${fieldValue(value)}`);
+    .map(([key, value]) => `${escapeControls(key)}=${fieldValue(value)}`);
   return [
-    `${clockTime(time)} ${paint(style.colours[service], service.padEnd(10))} | ${levelText} ${String(record.msg ?? '')}`,
+    `${clockTime(time)} ${paint(style.colours[service], service.padEnd(10))} | ${levelText} ${escapeControls(String(record.msg ?? ''))}`,
     ...fields,
   ].join(' ');
 }

@@ -27,6 +27,20 @@ describe('logger', () => {
     expect(out.text()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} rooms {6}\| INFO {2}room created members=2\n$/);
   });
 
+  it('shows control characters a client got into a record as escapes, never raw, in msg, fields and keys', () => {
+    const out = sink();
+    const hostile = 'x\u001b]0;owned\u0007\u001b[2J\u009b31m\u202eevil\u0000';
+    createLogger({ service: 'rooms', level: 'debug', format: 'pretty', destination: out.stream }).debug(
+      { method: hostile, bare: 'a\u001bb', [hostile]: 1, nested: { name: hostile } },
+      `method not found: ${hostile}`,
+    );
+    const line = out.text();
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(line).toContain('method not found: x\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u202eevil\\u0000');
+    expect(line).toContain('bare=a\\u001bb');
+  });
+
   it('censors fields that could carry chat text or secrets, should one ever be passed in, and keeps the rest', () => {
     const out = sink();
     const logger = createLogger({ service: 'hub', level: 'trace', format: 'json', destination: out.stream });
