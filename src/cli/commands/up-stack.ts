@@ -9,6 +9,7 @@ import { RotatingFile } from '../../logging/rotating-file.js';
 import { banner } from '../../supervisor/banner.js';
 import { ControlPlane } from '../../supervisor/control/control-plane.js';
 import { StackAlreadyRunning } from '../../supervisor/control/control-socket.js';
+import { endLeftovers, StackRecord } from '../../supervisor/leftovers.js';
 import { LogSink } from '../../supervisor/log-sink.js';
 import { StartFailure, Supervisor } from '../../supervisor/supervisor.js';
 import { CliError } from '../cli-error.js';
@@ -32,6 +33,8 @@ export async function runUp(args: UpArgs): Promise<void> {
     format: 'json',
     destination: { write: (line) => sink.supervisor(line) },
   });
+  // No supervisor answers on this data dir, so any process it recorded and still running is a leftover.
+  await endLeftovers(config.dataDir, logger);
   const events = new EventPublisher(brokerPullEndpoint(config));
   let supervisor: Supervisor;
   try {
@@ -59,6 +62,8 @@ export async function runUp(args: UpArgs): Promise<void> {
   } catch (error) {
     throw new CliError((error as Error).message);
   }
+  const record = new StackRecord(config.dataDir, () => supervisor.children, logger);
+  supervisor.watch(record);
   let signals = 0;
   let plane: ControlPlane | undefined;
   const finish = async (code: number): Promise<never> => {
@@ -70,7 +75,10 @@ export async function runUp(args: UpArgs): Promise<void> {
   };
   const stop = (reason: string, now: boolean): void => {
     // Only a stop that let every service finish, with none fatal, is clean.
-    void supervisor.stopAll(reason, { immediately: now }).then(() => finish(supervisor.fatal.length > 0 || now ? 1 : 0));
+    void supervisor.stopAll(reason, { immediately: now }).then(() => {
+      record.remove();
+      return finish(supervisor.fatal.length > 0 || now ? 1 : 0);
+    });
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
