@@ -15,7 +15,7 @@ import { startOrder } from './start-order.js';
 import { type ChildHost, type ChildStatus, type ProbeSettings, SupervisedChild } from './supervised-child.js';
 
 /** Sees what the supervisor sees of its children: the control endpoint's bookkeeping and figures. */
-interface SupervisorWatcher {
+export interface SupervisorWatcher {
   transition(child: SupervisedChild, to: ChildState, detail: AnyTransitionDetail): void;
   message(child: SupervisedChild, message: ServiceMessage): void;
 }
