@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import yargs from 'yargs';
 import { serveCommand } from '../../../src/cli/commands/serve.js';
@@ -64,6 +65,19 @@ describe('the service registry', () => {
       const built = path.join(ROOT, 'dist/services', spec.name, 'main.js');
       expect(existsSync(built), `${built} (run npm run build)`).toBe(true);
     }
+  });
+
+  it("is read without loading any service's implementation (ZeroMQ, the room journal, …)", async () => {
+    // CommonJS packages a module pulls in are listed in require.cache, ESM imports of them included.
+    const script = [
+      "import { createRequire } from 'node:module';",
+      `const { SERVICE_REGISTRY } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/stack/registry.js'))});`,
+      'SERVICE_REGISTRY.map((entry) => [entry.service.options, entry.endpoint]);',
+      'const loaded = Object.keys(createRequire(import.meta.url).cache).filter((file) => /node_modules[\\/](zeromq|xmlrpc|pino)[\\/]/.test(file));',
+      'process.stdout.write(JSON.stringify(loaded));',
+    ].join('\n');
+    const { stdout } = await execa(process.execPath, ['--input-type=module', '-e', script]);
+    expect(JSON.parse(stdout)).toEqual([]);
   });
 
   it('drives the child specs: one per entry with its dependencies, restart type, grace, endpoint and probe', async () => {
