@@ -115,13 +115,18 @@ describe('room service under abuse', () => {
     expect(await callFrom(stack.roomsPort, '127.0.6.3', 'create_room', ['a1', 'fay', { passphrase: 'x' }])).toBe(100);
   });
 
-  it('treats names like constructor and __proto__ as names', async () => {
+  it('treats every name Object.prototype has (constructor, __proto__, toString, …) as a plain name', async () => {
     const { client } = await roomService([]);
-    for (const room of ['constructor', '__proto__', 'toString']) {
+    // Every own property name of Object.prototype that the name rule allows, as a room and as a user.
+    const names = Object.getOwnPropertyNames(Object.prototype).filter((name) => /^[A-Za-z0-9_.-]{1,32}$/.test(name));
+    expect(names).toEqual(expect.arrayContaining(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']));
+    for (const room of names) {
       const owner = await client.createRoom(room, 'alice');
-      for (const user of ['constructor', '__proto__', 'hasOwnProperty']) await client.joinRoom(room, user);
-      expect(await client.kick(room, owner.owner_key, 'constructor')).toMatchObject({ room, user: 'constructor' });
-      expect((await client.roomInfo(room)).member_names).toEqual(['alice', '__proto__', 'hasOwnProperty']);
+      for (const user of names) expect(await client.joinRoom(room, user)).toMatchObject({ room, user });
+      const victim = names[(names.indexOf(room) + 1) % names.length]!;
+      expect(await client.kick(room, owner.owner_key, victim)).toMatchObject({ room, user: victim });
+      expect((await client.roomInfo(room)).member_names).toEqual(['alice', ...names.filter((name) => name !== victim)]);
+      await expect(client.joinRoom(room, victim)).rejects.toMatchObject({ code: 108 });
     }
-  });
+  }, 60_000);
 });
