@@ -1,6 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { RoomDirectory } from '../../../services/rooms/room-directory.js';
+import { type Room, RoomDirectory } from '../../../services/rooms/room-directory.js';
 import { RoomList } from '../../../services/rooms/room-list.js';
+import { newInstanceId } from '../../../src/tickets/room-instance.js';
+
+const room = (name: string, extra: Partial<Room> = {}): Room => ({
+  name,
+  instance: newInstanceId(0),
+  owner: 'alice',
+  ownerKeyHash: '',
+  topic: '',
+  unlisted: false,
+  passphrase: null,
+  createdAt: 0,
+  expiresAt: null,
+  members: { alice: { name: 'alice', joinedAt: 0 } },
+  revoked: {},
+  ...extra,
+});
+
+describe('the cached room list', () => {
+  it('hands out the same answer until the directory changes', () => {
+    const directory = RoomDirectory.from(undefined, [
+      { op: 'create', room: room('b') },
+      { op: 'create', room: room('a') },
+    ]);
+    const list = new RoomList(directory);
+    const first = list.list(1000);
+    expect(first.map((r) => r.name)).toEqual(['a', 'b']);
+    expect(list.list(2000)).toBe(first);
+    directory.apply({ op: 'create', room: room('c') });
+    list.invalidate();
+    expect(list.list(3000).map((r) => r.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('is rebuilt once the first listed room in it expires, and leaves out unlisted and expired rooms', () => {
+    const directory = RoomDirectory.from(undefined, [
+      { op: 'create', room: room('brief', { expiresAt: 5000 }) },
+      { op: 'create', room: room('hidden', { unlisted: true }) },
+      { op: 'create', room: room('lasting') },
+    ]);
+    const list = new RoomList(directory);
+    const before = list.list(1000);
+    expect(before.map((r) => r.name)).toEqual(['brief', 'lasting']);
+    expect(list.list(4999)).toBe(before);
+    expect(list.list(5000).map((r) => r.name)).toEqual(['lasting']);
+  });
+});
 
 describe('the room list', () => {
   it('lists 200,000 rooms without overflowing the stack, and stays valid until the first of them expires', () => {
