@@ -23,15 +23,18 @@ export class CommitPipeline {
    * Resolves once the change is durable: the caller answers only then. Other calls may see the
    * change before its fsync completes; a crash in between loses it, but it was never acknowledged
    * to anyone. `describe` runs after the change is applied, so the event can report counts after it.
+   * Throws at once, with nothing changed, when the journal refuses the change (a full disk), so a
+   * caller never goes on as if it had been applied.
    */
-  async commit(change: RoomChange, describe?: () => RoutableEvent): Promise<void> {
+  commit(change: RoomChange, describe?: () => RoutableEvent): Promise<void> {
     const durable = this.journal.appendDurably(change);
     this.directory.apply(change);
     this.onApplied();
     const event = describe?.();
     if (this.journal.wantsCompaction) this.journal.compact(this.directory.snapshot());
-    await durable;
     // Published only once durable, so no subscriber hears of a change a crash could still undo.
-    if (event) this.events.publish(signEvent(this.eventKey, event));
+    return durable.then(() => {
+      if (event) this.events.publish(signEvent(this.eventKey, event));
+    });
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../src/logging/logger.js';
 import { MAX_OWNER_KEY_LENGTH, ROOMS_METHODS, type RoomsAnswer, type RoomsMethod, type RoomsParams } from '../../src/protocol/rooms-api.js';
 import { XmlRpcFault } from '../../src/protocol/xml-rpc/fault.js';
+import { StorageFullError } from '../../src/storage/storage-full.js';
 import { MAX_TICKET_LENGTH } from '../../src/tickets/ticket.js';
 import { RpcFault } from './faults.js';
 import { ParamReader } from './params.js';
@@ -222,6 +223,7 @@ export async function invoke(
  */
 export function asFault(error: unknown, logger: Logger, method: unknown): XmlRpcFault {
   if (error instanceof XmlRpcFault) return error;
+  if (error instanceof StorageFullError) return new RpcFault('storage_full', error.message);
   const ref = randomUUID().slice(0, 8);
   logger.error(
     { err: error, ref, method: typeof method === 'string' ? method.slice(0, 100) : undefined },

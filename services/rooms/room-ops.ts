@@ -245,11 +245,17 @@ export class RoomOps {
 
   private expire(room: Room): void {
     const members = memberCount(room);
-    this.pipeline
-      .commit({ op: 'expire', room: room.name }, () =>
-        makeEvent('room.expired', 'rooms', { room: room.name, instance: room.instance, members }),
-      )
-      .catch((error: unknown) => this.logger.error({ err: error, room: room.name }, 'could not record the expiry of a room'));
+    const couldNot = (error: unknown): void => this.logger.error({ err: error, room: room.name }, 'could not record the expiry of a room');
+    try {
+      this.pipeline
+        .commit({ op: 'expire', room: room.name }, () =>
+          makeEvent('room.expired', 'rooms', { room: room.name, instance: room.instance, members }),
+        )
+        .catch(couldNot);
+    } catch (error) {
+      // Refused before anything changed (a full disk): the room stays until the next check.
+      return couldNot(error);
+    }
     this.logger.info({ room: room.name, members }, 'room expired');
   }
 

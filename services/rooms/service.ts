@@ -30,6 +30,13 @@ export const roomsService = defineService({
       1024,
       1024 * 1024 * 1024,
     ),
+    'storage-reserve': integerOption(
+      'storage-reserve',
+      'bytes set aside in the data dir so the changes being written when the disk fills can still be finished',
+      1024 * 1024,
+      4096,
+      1024 * 1024 * 1024,
+    ),
     'passphrase-tries': integerOption(
       'passphrase-tries',
       'passphrase attempts per room and client address per window (ten times as many per room, and per address); then locked out, longer each time',
@@ -54,6 +61,7 @@ export const roomsService = defineService({
   async start({ config, args, logger }) {
     const [
       { EventPublisher },
+      { lockDataDir },
       { loadTicketSecret },
       { Journal },
       { roomMethods },
@@ -63,6 +71,7 @@ export const roomsService = defineService({
       { configurePassphraseWork, stopPassphraseWork },
     ] = await Promise.all([
       import('../../src/events/publisher.js'),
+      import('../../src/storage/data-dir-lock.js'),
       import('../../src/tickets/secret.js'),
       import('./journal.js'),
       import('./methods.js'),
@@ -71,9 +80,20 @@ export const roomsService = defineService({
       import('./rpc-server.js'),
       import('./passphrase.js'),
     ]);
+    const lock = lockDataDir(config.dataDir, 'this room service');
     configurePassphraseWork(args.passphraseWorkers as number, args.passphraseQueue as number);
     const journal = new Journal<DirectoryState, RoomChange>(config.dataDir, {
       minCompactBytes: args.compactBytes as number,
+      reserveBytes: args.storageReserve as number,
+      onNotice: (notice) => {
+        if (notice.kind === 'storage_full')
+          logger.error(
+            { where: notice.where },
+            `the disk holding ${config.dataDir} is full: refusing changes (storage_full) until space is freed`,
+          );
+        else if (notice.kind === 'storage_available') logger.info('disk space is available again: accepting changes');
+        else logger.warn({ reason: notice.reason }, 'compaction put off');
+      },
       onFailure: (error) => {
         // Fail-stop: memory is now ahead of the disk, so restart (the supervisor does) from what is on it.
         logger.fatal(
@@ -124,6 +144,7 @@ export const roomsService = defineService({
           server.closeIdleConnections();
         });
         journal.close();
+        lock.release();
         await Promise.all([events.close(), stopPassphraseWork()]);
       },
       stats: () => ({ rooms: ops.roomCount }),

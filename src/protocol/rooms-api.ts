@@ -150,6 +150,7 @@ export const ROOMS_FAULTS = {
   too_many_attempts: 106,
   bad_ticket: 107,
   kicked: 108,
+  storage_full: 109,
   too_many_rooms: 110,
 } as const;
 

@@ -1,28 +1,59 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { nodeFs, type StorageFs } from './storage-fs.js';
+import { writeAll } from './write-all.js';
 
-function fsyncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
+/** Makes a rename (or a new file) in `dir` durable: the rename lives in the directory, not the file. */
+export function fsyncDirectory(dir: string, fs: StorageFs = nodeFs): void {
+  const fd = fs.openSync(dir, 'r');
   try {
-    fsyncSync(fd);
+    fs.fsyncSync(fd);
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }
 
+export interface AtomicWriteOptions {
+  /** Read the draft back and compare it, length and bytes, with what was meant before it replaces the file. */
+  verify?: boolean;
+  fs?: StorageFs;
+}
+
 /**
- * Writes `text` to `file` so that a reader (or a restart after a crash) sees either the old
- * content or all of the new: temp file, fsync, rename, fsync of the directory.
+ * Writes `content` to `file` so that a reader (or a restart after a crash) sees either the old
+ * content or all of the new: draft file, every byte written, fsync, (verify), rename, fsync of the
+ * directory. On any failure before the rename the draft is removed and the old file is untouched.
  */
-export function writeFileAtomic(file: string, text: string, mode = 0o600): void {
+export function writeFileAtomic(file: string, content: string | Buffer, mode = 0o600, options: AtomicWriteOptions = {}): void {
+  const fs = options.fs ?? nodeFs;
+  const data = typeof content === 'string' ? Buffer.from(content) : content;
   const draft = `${file}.${process.pid}.tmp`;
-  const fd = openSync(draft, 'w', mode);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = fs.openSync(draft, 'w', mode);
+    try {
+      writeAll(fs, fd, data);
+      fs.fsyncSync(fd);
+      if (options.verify) verifyDraft(fs, fd, draft, data);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(draft, file);
+  } catch (error) {
+    try {
+      fs.unlinkSync(draft);
+    } catch {
+      // already gone (or never made): nothing to clean
+    }
+    throw error;
   }
-  renameSync(draft, file);
-  fsyncDirectory(path.dirname(file));
+  fsyncDirectory(path.dirname(file), fs);
+}
+
+function verifyDraft(fs: StorageFs, fd: number, draft: string, expected: Buffer): void {
+  const size = fs.fstatSync(fd).size;
+  const actual = size === expected.length ? fs.readFileSync(draft) : undefined;
+  if (!actual?.equals(expected)) {
+    throw new Error(
+      `${draft} does not read back as written (${size} of ${expected.length} bytes${actual ? ', content differs' : ''}); it was not put in place`,
+    );
+  }
 }

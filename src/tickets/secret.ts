@@ -8,13 +8,33 @@ const SECRET_BYTES = 32;
 /**
  * The key the room service signs tickets with and the hub checks them with. `THISCORD_SECRET`
  * wins; otherwise one random secret is created in the data dir (mode 0600) and reused, so tickets
- * survive restarts. The file is written aside and hard-linked into place, which fails if it exists,
- * so two services starting together agree on one key and neither ever reads a half-written file.
+ * survive restarts. An existing secret is only read: a start writes nothing, so it works on a full
+ * disk. A new one is written aside and hard-linked into place, which fails if it exists, so two
+ * services starting together agree on one key and neither ever reads a half-written file.
  */
 export function loadTicketSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): Buffer {
   const fromEnv = env.THISCORD_SECRET;
   if (fromEnv !== undefined && fromEnv !== '') return Buffer.from(fromEnv, 'utf8');
   const file = path.join(dataDir, SECRET_FILE);
+  const secret = (readIfPresent(file) ?? createSecret(dataDir, file)).trim();
+  if (secret.length < 32) {
+    throw new Error(
+      `the ticket secret in ${file} is too short or empty; delete the file to make a new one (tickets already issued stop working)`,
+    );
+  }
+  return Buffer.from(secret, 'utf8');
+}
+
+function readIfPresent(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function createSecret(dataDir: string, file: string): string {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const draft = `${file}.${process.pid}.tmp`;
   writeFileSync(draft, randomBytes(SECRET_BYTES).toString('hex'), { mode: 0o600 });
@@ -25,11 +45,5 @@ export function loadTicketSecret(dataDir: string, env: NodeJS.ProcessEnv = proce
   } finally {
     unlinkSync(draft);
   }
-  const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < 32) {
-    throw new Error(
-      `the ticket secret in ${file} is too short or empty; delete the file to make a new one (tickets already issued stop working)`,
-    );
-  }
-  return Buffer.from(secret, 'utf8');
+  return readFileSync(file, 'utf8');
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,16 @@ describe('tickets', () => {
     expect(loadTicketSecret(dir, {})).toEqual(first);
     expect(statSync(path.join(dir, 'ticket-secret')).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(dir, 'ticket-secret'), 'utf8').trim()).toBe(first.toString('utf8'));
+  });
+
+  it('writes nothing when the secret exists, so a start works on a full disk', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-secret-'));
+    const first = loadTicketSecret(dir, {});
+    const before = statSync(dir);
+    expect(loadTicketSecret(dir, {})).toEqual(first);
+    // A file made and removed in the dir (a draft) would have moved its change time.
+    expect(statSync(dir).ctimeMs).toBe(before.ctimeMs);
+    expect(readdirSync(dir)).toEqual(['ticket-secret']);
   });
 
   it('prefers THISCORD_SECRET', () => {
