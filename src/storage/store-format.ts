@@ -19,7 +19,8 @@ export function checksum(body: string | Buffer): string {
   return createHash('sha256').update(body).digest('hex').slice(0, CHECKSUM_CHARS);
 }
 
-const unit = (body: string): string => `${checksum(body)} ${body}`;
+/** `<checksum> <json>`: the one unit every file of the store (and a backup) is made of. */
+export const unit = (body: string): string => `${checksum(body)} ${body}`;
 
 export interface JournalHeader {
   journal: 'thiscord-rooms';

@@ -4,6 +4,8 @@ import { type CommonArgs, commonConfigFrom, withEnv } from '../../config/options
 import { parseDurationMs } from '../../config/validate.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
 import { CliError } from '../cli-error.js';
+import { roomsBackupCommand, roomsRestoreCommand } from './rooms-backup.js';
+import { roomsFsckCommand } from './rooms-fsck.js';
 
 interface RoomsArgs extends CommonArgs {
   user?: string;
@@ -125,6 +127,9 @@ export const roomsCommand: CommandModule<object, RoomsArgs> = {
           (y) => roomName(y).positional('target', { type: 'string', describe: 'user to kick' }),
         ),
       )
+      .command(roomsFsckCommand as never)
+      .command(roomsBackupCommand as never)
+      .command(roomsRestoreCommand as never)
       .example('$0 rooms create study-group --user alice --ttl 7d --passphrase s3cret', 'a private group for a week')
       .example('$0 rooms join study-group --user bob --passphrase s3cret', '')
       .example('$0 rooms', 'the interactive flow') as never,

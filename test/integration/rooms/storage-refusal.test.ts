@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,12 +13,17 @@ beforeAll(async () => {
 
 afterAll(() => stack.cleanup());
 
-/** The data dir's files, but for the lock (a symbolic link to its holder, not data). */
-const filesOf = (where: string): Record<string, Buffer> =>
+/** A digest of each of the data dir's files, but for the lock (a symbolic link to its holder, not data). */
+const filesOf = (where: string): Record<string, string> =>
   Object.fromEntries(
     readdirSync(where)
       .filter((name) => name !== 'rooms.lock')
-      .map((name) => [name, readFileSync(path.join(where, name))]),
+      .map((name) => [
+        name,
+        createHash('sha256')
+          .update(readFileSync(path.join(where, name)))
+          .digest('hex'),
+      ]),
   );
 
 describe('room service storage guards', () => {
