@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { ifPresent } from '../../src/storage/if-present.js';
 import { isNoSpace, nodeFs, type StorageFs } from '../../src/storage/storage-fs.js';
 import { StorageFullError } from '../../src/storage/storage-full.js';
 import { encodeHeader, encodeRecord, encodeSnapshot, JOURNAL_FILE, RESERVE_FILE, SNAPSHOT_FILE } from '../../src/storage/store-format.js';
@@ -205,13 +206,12 @@ export class Journal<S, C> {
 
   /** Frees the reserve's space for the write that needs it; false if it was already used. */
   private releaseReserve(): boolean {
-    try {
-      this.fs.unlinkSync(path.join(this.dir, RESERVE_FILE));
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw error;
-    }
+    return (
+      ifPresent(() => {
+        this.fs.unlinkSync(path.join(this.dir, RESERVE_FILE));
+        return true;
+      }) ?? false
+    );
   }
 
   private becomeFull(where: string): void {

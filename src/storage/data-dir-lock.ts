@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { StartupError } from '../runtime/startup-error.js';
+import { ifPresent } from './if-present.js';
 
 export const LOCK_FILE = 'rooms.lock';
 const TAKEOVER_FILE = 'rooms.lock.takeover';
@@ -89,14 +90,7 @@ function heldBy(dataDir: string, holder: LockHolder, what: string): StartupError
   );
 }
 
-function readLock(file: string): string | undefined {
-  try {
-    return readlinkSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
+const readLock = (file: string): string | undefined => ifPresent(() => readlinkSync(file));
 
 export function formatHolder(holder: LockHolder): string {
   return `pid:${holder.pid} since:${holder.since}${holder.ticks === undefined ? '' : ` ticks:${holder.ticks}`}`;

@@ -1,6 +1,7 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { lockDataDir } from './data-dir-lock.js';
+import { ifPresent } from './if-present.js';
 import { keepCopy } from './keep-copy.js';
 import { JOURNAL_FILE, RESTORING_FILE, SNAPSHOT_FILE, unit, verifiedBody } from './store-format.js';
 import { readStoreFilesConsistently } from './store-reader.js';
@@ -92,11 +93,7 @@ export function restoreBackup<S, C>(dataDir: string, file: string): { created: s
     if (backup.files.snapshot) {
       writeFileAtomic(path.join(dataDir, SNAPSHOT_FILE), backup.files.snapshot);
     } else {
-      try {
-        unlinkSync(path.join(dataDir, SNAPSHOT_FILE));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
+      ifPresent(() => unlinkSync(path.join(dataDir, SNAPSHOT_FILE)));
     }
     unlinkSync(marker);
     fsyncDirectory(dataDir);

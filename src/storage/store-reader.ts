@@ -1,17 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { ifPresent } from './if-present.js';
 import { StoreDamagedError } from './store-damaged.js';
 import { JOURNAL_FILE, RESTORING_FILE, SNAPSHOT_FILE } from './store-format.js';
 import { type StoreFiles, type StoreScan, scanStore } from './store-scan.js';
 
-function readIfPresent(file: string): Buffer | undefined {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
+const readIfPresent = (file: string): Buffer | undefined => ifPresent(() => readFileSync(file));
 
 function identity(file: string): string {
   try {

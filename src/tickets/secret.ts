@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ifPresent } from '../storage/if-present.js';
 
 const SECRET_FILE = 'ticket-secret';
 const SECRET_BYTES = 32;
@@ -16,22 +17,13 @@ export function loadTicketSecret(dataDir: string, env: NodeJS.ProcessEnv = proce
   const fromEnv = env.THISCORD_SECRET;
   if (fromEnv !== undefined && fromEnv !== '') return Buffer.from(fromEnv, 'utf8');
   const file = path.join(dataDir, SECRET_FILE);
-  const secret = (readIfPresent(file) ?? createSecret(dataDir, file)).trim();
+  const secret = (ifPresent(() => readFileSync(file, 'utf8')) ?? createSecret(dataDir, file)).trim();
   if (secret.length < 32) {
     throw new Error(
       `the ticket secret in ${file} is too short or empty; delete the file to make a new one (tickets already issued stop working)`,
     );
   }
   return Buffer.from(secret, 'utf8');
-}
-
-function readIfPresent(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
 }
 
 function createSecret(dataDir: string, file: string): string {
