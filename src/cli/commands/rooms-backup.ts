@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { type CommonArgs, commonConfigFrom } from '../../config/options.js';
 import { restoreBackup, writeBackup } from '../../storage/store-backup.js';
-import { CliError, isUserFacing } from '../cli-error.js';
+import { CliError } from '../cli-error.js';
 import { type RoomStoreScan, roomCount, storeExtent } from './room-store-summary.js';
 
 interface FileArgs extends CommonArgs {
@@ -14,7 +14,6 @@ function attempt<T>(what: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (isUserFacing(error)) throw error;
     throw new CliError(`${what}: ${(error as Error).message}`);
   }
 }
@@ -27,7 +26,7 @@ export const roomsBackupCommand: CommandModule<object, FileArgs> = {
   command: 'backup <file>',
   describe: 'write a consistent copy of the room store to FILE (the room service may keep running)',
   builder: fileArgument('where to write the backup (mode 0600)') as never,
-  handler: (args) => {
+  handler: async (args) => {
     const { dataDir } = commonConfigFrom(args);
     const backup = attempt('no backup written', () => writeBackup(dataDir, args.file!));
     const scan = backup.scan as RoomStoreScan;
@@ -40,7 +39,7 @@ export const roomsRestoreCommand: CommandModule<object, FileArgs> = {
   command: 'restore <file>',
   describe: 'replace the room store with a backup (stop the room service first; the current files are kept aside)',
   builder: fileArgument('a file written by `thiscord rooms backup`') as never,
-  handler: (args) => {
+  handler: async (args) => {
     const { dataDir } = commonConfigFrom(args);
     const restored = attempt('nothing restored', () => restoreBackup(dataDir, args.file!));
     const scan = restored.scan as RoomStoreScan;

@@ -23,7 +23,7 @@ export const roomsFsckCommand: CommandModule<object, FsckArgs> = {
       default: false,
       describe: 'stop-the-service repair: keep a copy of the original files, rebuild from everything that checks out, list what is lost',
     }) as never,
-  handler: (args) => {
+  handler: async (args) => {
     const { dataDir } = commonConfigFrom(args);
     const scan: RoomStoreScan = scanStore(readStoreFilesConsistently(dataDir));
     say(`room store in ${dataDir}: ${storeExtent(scan)}`);
