@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RoomsClient } from '../../src/clients/rooms/rooms-client.js';
 import { EventCollector } from '../helpers/events.js';
 import { RawHubClient } from '../helpers/hub-client.js';
+import { RawIrcClient } from '../helpers/irc-client.js';
 import { makeStackEnv } from '../helpers/processes.js';
 import { RunningStack } from '../helpers/stack.js';
 
@@ -77,6 +78,21 @@ describe('privacy', () => {
     clients.push(carol);
     expect(JSON.stringify(carol.of('history'))).toContain(canary);
     await expect(rooms.joinRoom(ROOM, 'mallory', { passphrase: canary })).rejects.toThrow();
+
+    // Through the IRC gateway: history on join, messages, an action, and each kind of refusal.
+    const irc = await RawIrcClient.register(stack.ircPort, 'ivan', ['server-time', 'echo-message']);
+    irc.send(`JOIN #${ROOM} ${canary}`);
+    await irc.waitFor('475', (m) => m.command === '475');
+    await irc.join(`#${ROOM}`, 'pw');
+    await irc.waitFor('history', (m) => m.command === 'PRIVMSG' && m.params[1]?.startsWith(canary) === true);
+    irc.send(`PRIVMSG #${ROOM} :${canary} from irc`, `PRIVMSG #${ROOM} :\x01ACTION ${canary}\x01`, `PRIVMSG bob :${canary}`);
+    irc.send(`PRIVMSG #${ROOM} :${canary}${'y'.repeat(600)}`);
+    irc.write(Buffer.concat([Buffer.from(`PRIVMSG #${ROOM} :${canary} `), Buffer.from([0xff, 0xfe]), Buffer.from('\r\n')]));
+    await irc.waitFor('FAIL', (m) => m.command === 'FAIL');
+    for (const code of ['401', '417']) await irc.waitFor(code, (m) => m.command === code);
+    await carol.waitFor('the action from ivan', (f) => f.type === 'message' && f.from === 'ivan' && f.text === `/me ${canary}`);
+    irc.send('QUIT :bye');
+    await irc.waitClosed();
 
     for (const client of clients) client.close();
     await everything.waitForType('user.logout', (p) => p.user === 'carol');
