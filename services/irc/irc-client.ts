@@ -40,6 +40,8 @@ export class IrcClient {
   quitReason: string | undefined;
   private closed = false;
   private ending = false;
+  private outbox = '';
+  private outboxBytes = 0;
   private readonly splitter = new LineSplitter(MAX_TAGGED_LINE_BYTES);
   private readonly bucket: TokenBucket;
   private readonly waiting: Buffer[] = [];
@@ -85,10 +87,25 @@ export class IrcClient {
     this.deadline = Date.now() + this.limits.idleTimeoutMs;
   }
 
+  /**
+   * Queues a message. What is queued in one event-loop turn leaves in one write on the next tick
+   * (a burst of deliveries is one syscall, not one per line); a client whose unsent output passes
+   * the limit does not read, and is dropped.
+   */
   send(message: IrcMessage, trailing = false): void {
     if (!this.isOpen) return;
-    this.socket.write(`${serializeMessage(message, trailing)}\r\n`);
-    if (this.socket.writableLength > this.limits.maxOutputBytes) this.close('SendQ exceeded');
+    const line = `${serializeMessage(message, trailing)}\r\n`;
+    if (this.outbox === '') process.nextTick(() => this.flush());
+    this.outbox += line;
+    this.outboxBytes += Buffer.byteLength(line, 'utf8');
+    if (this.socket.writableLength + this.outboxBytes > this.limits.maxOutputBytes) this.close('SendQ exceeded');
+  }
+
+  private flush(): void {
+    const pending = this.outbox;
+    this.outbox = '';
+    this.outboxBytes = 0;
+    if (pending !== '' && !this.closed) this.socket.write(pending);
   }
 
   /** A numeric from the server to this client; the last parameter is the human-readable text. */
@@ -104,7 +121,12 @@ export class IrcClient {
   /** Says ERROR with the reason (as servers do before closing) and ends the connection. */
   close(reason: string): void {
     if (!this.isOpen) return;
-    this.socket.write(`ERROR :Closing Link: ${this.address} (${reason})\r\n`);
+    // What was queued (the numeric explaining the close, say) goes first — except to a client too
+    // slow to read, whose backlog is exactly what is not kept.
+    const pending = reason === 'SendQ exceeded' ? '' : this.outbox;
+    this.outbox = '';
+    this.outboxBytes = 0;
+    this.socket.write(`${pending}ERROR :Closing Link: ${this.address} (${reason})\r\n`);
     this.ending = true;
     this.socket.end();
     setTimeout(() => this.destroy(), 1000).unref();

@@ -6,6 +6,8 @@ import { ME_ACTION } from '../../src/protocol/frames.js';
  * (never inside a UTF-8 sequence or a surrogate pair), control characters IRC cannot carry removed.
  */
 export function splitText(text: string, maxBytes: number): string[] {
+  // Most messages are one short line: no need to walk them character by character.
+  if (!/[\0\r\n]/.test(text) && Buffer.byteLength(text, 'utf8') <= maxBytes) return text === '' ? [] : [text];
   const lines: string[] = [];
   for (const line of text.replace(/\0/g, '').split(/\r\n|\r|\n/)) {
     if (line === '') continue;
