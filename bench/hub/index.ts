@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commonConfigToEnv } from '../../src/config/options.js';
 import { encodeFrame } from '../../src/protocol/frames.js';
+import { type ServiceStats, STATS_ANSWER, STATS_REQUEST, serviceMessage } from '../../src/runtime/handshake.js';
 import { newInstanceId } from '../../src/tickets/room-instance.js';
 import { signTicket } from '../../src/tickets/ticket.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
@@ -24,6 +25,8 @@ const PER_MEMBER = 200;
 const STEADY_RATE = 2000;
 const STEADY_SECONDS = 3;
 const IDLE_CONNECTIONS = 2000;
+const BIG_ROOM = 5000;
+const BIG_ROOM_WAVE = 200;
 const MESSAGE_PREFIX = Buffer.from('{"type":"message"');
 const TEXT_MARK = '"text":"t=';
 const now = (): number => performance.timeOrigin + performance.now();
@@ -44,7 +47,7 @@ export function ticket(user: string, room: string): string {
   return signTicket(Buffer.from(SECRET), { user, room, instance, iat, exp: iat + 3_600_000 });
 }
 
-async function connectMembers(port: number, room: string, count: number, sampleLatency: boolean): Promise<Member[]> {
+async function connectMembers(port: number, room: string, count: number, sampleLatency: boolean, firstUser = 0): Promise<Member[]> {
   const members: Member[] = [];
   await Promise.all(
     Array.from(
@@ -83,7 +86,7 @@ async function connectMembers(port: number, room: string, count: number, sampleL
               }
             }
           });
-          socket.on('connect', () => socket.write(encodeFrame({ type: 'hello', ticket: ticket(`m${i}`, room) })));
+          socket.on('connect', () => socket.write(encodeFrame({ type: 'hello', ticket: ticket(`m${firstUser + i}`, room) })));
         }),
     ),
   );
@@ -165,7 +168,35 @@ async function idle(port: number, pid: number): Promise<number> {
   return ((after - before) * 1024) / IDLE_CONNECTIONS;
 }
 
-export async function startHub(): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+/**
+ * A community room filling at once, as after a hub restart: waves of connections are opened
+ * without waiting for the ones before to be welcomed. The stall is the hub's own figure
+ * (perf_hooks' event-loop delay, asked over IPC), not the driver's, which is busy with 5,000 sockets.
+ */
+async function bigRoom(): Promise<{ welcomedMs: number; stallMs: number }> {
+  const hub = await startHub();
+  const sockets: net.Socket[] = [];
+  try {
+    const room = `community-${Math.random().toString(36).slice(2)}`;
+    const start = now();
+    const waves: Promise<Member[]>[] = [];
+    for (let first = 0; first < BIG_ROOM; first += BIG_ROOM_WAVE) {
+      waves.push(connectMembers(hub.port, room, BIG_ROOM_WAVE, false, first));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const wave of await Promise.all(waves)) sockets.push(...wave.map((m) => m.socket));
+    const welcomedMs = now() - start;
+    // The presence summaries that follow the storm are part of it.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const stats = await hub.stats();
+    return { welcomedMs, stallMs: stats.loop_delay_max_ms ?? Number.NaN };
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await hub.stop();
+  }
+}
+
+export async function startHub(): Promise<{ port: number; pid: number; stats: () => Promise<ServiceStats>; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-hub-'));
   // No broker runs: the hub's events go nowhere, as its publisher never blocks on a missing broker.
   const config = await loopbackStackConfig(dataDir);
@@ -197,6 +228,17 @@ export async function startHub(): Promise<{ port: number; pid: number; stop: () 
   return {
     port: config.hubPort,
     pid: hub.pid!,
+    stats: () =>
+      new Promise<ServiceStats>((resolve) => {
+        const onMessage = (raw: unknown): void => {
+          const message = serviceMessage(raw);
+          if (message?.type !== STATS_ANSWER) return;
+          hub.off('message', onMessage);
+          resolve(message.stats);
+        };
+        hub.on('message', onMessage);
+        hub.send({ type: STATS_REQUEST });
+      }),
     stop: async () => {
       await stop(hub);
       rmSync(dataDir, { recursive: true, force: true });
@@ -211,6 +253,7 @@ export async function run(): Promise<BenchRow[]> {
     const steadyRun = await steady(hub.port);
     const rate = median(fan.map((f) => f.rate));
     const lost = Math.max(...fan.map((f) => f.lost));
+    const big = await bigRoom();
     const fresh = await startHub();
     let perConnection: number;
     try {
@@ -231,6 +274,14 @@ export async function run(): Promise<BenchRow[]> {
         'deliveries',
         '0',
         steadyRun.lost === 0,
+      ),
+      report(`one room, ${BIG_ROOM} members joining at once (waves of ${BIG_ROOM_WAVE}): all welcomed`, big.welcomedMs, 'ms'),
+      target(
+        `one room, ${BIG_ROOM} members joining at once: the hub's longest event-loop stall`,
+        big.stallMs,
+        'ms',
+        '< 100 ms',
+        big.stallMs < 100,
       ),
       target(
         `memory per idle connection (${IDLE_CONNECTIONS} connections, hub RSS)`,

@@ -6,6 +6,7 @@ import { checkedTransition, type TransitionTable } from '../../src/state/transit
 import type { Origin } from './connection-quota.js';
 import type { HubLimits } from './limits.js';
 import type { Member } from './room-registry.js';
+import type { TurnSlices } from './turn-slices.js';
 
 /**
  * A client connection's lifecycle. Only `awaiting_hello` and `active` read frames; `closing` has
@@ -47,11 +48,14 @@ export class Connection implements Member {
   /** When the current deadline (hello, idle, or the answer to our ping) runs out; see `checkDeadline`. */
   private deadline: number;
   private awaitingPong = false;
+  /** First input of a TCP connection, held (its socket paused) until its turn comes (see turn-slices.ts). */
+  private held: Buffer | undefined;
 
   constructor(
     private readonly socket: Socket,
     private readonly limits: HubLimits,
     private readonly handler: ConnectionHandler,
+    private readonly slices: TurnSlices,
     /** Where it came in: TCP from anywhere, or the local socket in the data dir. */
     readonly origin: Origin = 'tcp',
   ) {
@@ -137,6 +141,7 @@ export class Connection implements Member {
     if (this.state === 'closed') return;
     this.closeReason ||= 'disconnected';
     this.transition('closed');
+    this.held = undefined;
     this.socket.destroy();
     this.handler.onClosed(this);
   }
@@ -150,7 +155,8 @@ export class Connection implements Member {
    * of its own): acts once the hello, idle or ping deadline has passed.
    */
   checkDeadline(now: number): void {
-    if (now < this.deadline) return;
+    // Input sent in time but not yet read is judged once it is read.
+    if (now < this.deadline || this.held) return;
     if (this.state === 'awaiting_hello') {
       this.error('bad_ticket', `no hello within ${this.limits.helloTimeoutMs} ms; send hello {ticket} first`);
       this.close('hello_timeout');
@@ -163,7 +169,35 @@ export class Connection implements Member {
     }
   }
 
+  /**
+   * A new TCP connection's first input waits its turn (probes and gateways
+   * on the local socket do not), its socket paused meanwhile so that the kernel, not the hub,
+   * holds whatever else it sends.
+   */
   private receive(chunk: Buffer): void {
+    // A paused socket may still hand over what it had already read: it keeps its place in line.
+    if (this.held) {
+      this.held = Buffer.concat([this.held, chunk]);
+      return;
+    }
+    if (this.state === 'awaiting_hello' && this.origin === 'tcp') {
+      this.held = chunk;
+      this.socket.pause();
+      this.slices.add(() => this.admit());
+      return;
+    }
+    this.read(chunk);
+  }
+
+  private admit(): void {
+    const chunk = this.held;
+    this.held = undefined;
+    if (!chunk) return;
+    this.read(chunk);
+    if (this.state === 'awaiting_hello' || this.state === 'active') this.socket.resume();
+  }
+
+  private read(chunk: Buffer): void {
     if (this.state !== 'awaiting_hello' && this.state !== 'active') return;
     if (this.state === 'active') {
       this.awaitingPong = false;

@@ -11,15 +11,19 @@ import type { TicketClaims } from '../../src/tickets/ticket.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { ConnectionQuota, type Origin } from './connection-quota.js';
 import type { HubLimits } from './limits.js';
+import { RoomPresence } from './room-presence.js';
 import { type Room, RoomRegistry } from './room-registry.js';
 import type { TicketGate } from './ticket-gate.js';
+import { TurnSlices } from './turn-slices.js';
 import { UserRates } from './user-rates.js';
 
 const SERVER_NAME = 'thiscord-hub/0.1';
+/** How long one turn of the event loop may spend on work that can wait (see turn-slices.ts). */
+const SLICE_MS = 5;
 
 /**
  * The chat hub: admits connections by ticket, relays `say` to the other members of a room, and
- * tells rooms who comes and goes. Message text is held only in memory (history) and on sockets;
+ * tells rooms who comes and goes (by name, or counted in large rooms: see room-presence.ts). Message text is held only in memory (history) and on sockets;
  * it never reaches a log or an event.
  */
 export class Hub implements ConnectionHandler {
@@ -29,6 +33,8 @@ export class Hub implements ConnectionHandler {
   private readonly quota: ConnectionQuota;
   private readonly rates: UserRates;
   private readonly rooms: RoomRegistry<Connection>;
+  private readonly presence: RoomPresence<Connection>;
+  private readonly slices = new TurnSlices(SLICE_MS);
   /** nameKey(user) → that user's active connections. */
   private readonly users = new Map<string, Set<Connection>>();
   private readonly sweep: NodeJS.Timeout;
@@ -41,6 +47,7 @@ export class Hub implements ConnectionHandler {
     private readonly logger: Logger,
   ) {
     this.rooms = new RoomRegistry(limits.historySize);
+    this.presence = new RoomPresence(this.rooms, this.slices, { limit: limits.presenceLimit, intervalMs: limits.presenceIntervalMs });
     this.quota = new ConnectionQuota({
       maxConnections: limits.maxConnections,
       maxPerAddress: limits.maxConnectionsPerAddress,
@@ -90,6 +97,7 @@ export class Hub implements ConnectionHandler {
    */
   async stop(why: 'server_shutdown' | 'server_restart' = 'server_shutdown'): Promise<void> {
     clearInterval(this.sweep);
+    this.presence.stop();
     this.server.close();
     this.localServer.close();
     const sentence =
@@ -149,6 +157,7 @@ export class Hub implements ConnectionHandler {
 
   private evict(room: Room<Connection>, message: string, why: string): void {
     this.rooms.close(room.name);
+    this.presence.forget(room);
     for (const member of room.members) {
       member.rooms.delete(nameKey(room.name));
       member.ticketIssuedAt.delete(nameKey(room.name));
@@ -167,6 +176,7 @@ export class Hub implements ConnectionHandler {
       member.ticketIssuedAt.delete(nameKey(room.name));
       this.rooms.leave(room, member);
     }
+    this.presence.invalidate(room);
     this.logger.info({ room: room.name, user, connections: kicked.length }, 'user kicked');
   }
 
@@ -192,7 +202,7 @@ export class Hub implements ConnectionHandler {
         return this.leave(connection, frame.room);
       case 'who': {
         const room = this.memberRoom(connection, frame.room);
-        if (room) connection.send({ type: 'who', room: room.name, users: this.rooms.usersIn(room) });
+        if (room) connection.deliver(this.presence.who(room));
       }
     }
   }
@@ -205,7 +215,7 @@ export class Hub implements ConnectionHandler {
     const rooms = [...connection.rooms.values()];
     for (const name of rooms) {
       const room = this.rooms.get(name);
-      if (room) this.depart(room, connection, 'leave');
+      if (room) this.depart(room, connection);
     }
     const mine = this.users.get(nameKey(connection.user));
     mine?.delete(connection);
@@ -241,7 +251,7 @@ export class Hub implements ConnectionHandler {
       setTimeout(() => socket.destroy(), this.limits.graceMs).unref();
       return;
     }
-    this.connections.add(new Connection(socket, this.limits, this, origin));
+    this.connections.add(new Connection(socket, this.limits, this, this.slices, origin));
   }
 
   private hello(connection: Connection, ticket: string): void {
@@ -284,12 +294,7 @@ export class Hub implements ConnectionHandler {
     connection.rooms.set(key, room.name);
     connection.ticketIssuedAt.set(key, Math.max(claims.iat, connection.ticketIssuedAt.get(key) ?? 0));
     connection.send({ type: 'history', room: room.name, messages: room.history });
-    if (!already)
-      this.rooms.broadcast(
-        room,
-        Buffer.from(encodeFrame({ type: 'presence', room: room.name, user: connection.user, event: 'join' })),
-        connection,
-      );
+    if (!already) this.presence.changed(room, connection.user, 'join', connection);
   }
 
   private say(connection: Connection, frame: Extract<ClientFrame, { type: 'say' }>): void {
@@ -322,12 +327,12 @@ export class Hub implements ConnectionHandler {
     if (!room) return;
     connection.send({ type: 'presence', room: room.name, user: connection.user, event: 'leave' });
     connection.rooms.delete(nameKey(room.name));
-    this.depart(room, connection, 'leave');
+    this.depart(room, connection);
   }
 
-  private depart(room: Room<Connection>, connection: Connection, event: 'leave'): void {
+  private depart(room: Room<Connection>, connection: Connection): void {
     this.rooms.leave(room, connection);
-    this.rooms.broadcast(room, Buffer.from(encodeFrame({ type: 'presence', room: room.name, user: connection.user, event })));
+    this.presence.changed(room, connection.user, 'leave');
   }
 
   private memberRoom(connection: Connection, roomName: string, ref?: string | number): Room<Connection> | undefined {

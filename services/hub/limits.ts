@@ -13,4 +13,6 @@ export interface HubLimits {
   helloTimeoutMs: number;
   historySize: number;
   graceMs: number;
+  presenceLimit: number;
+  presenceIntervalMs: number;
 }

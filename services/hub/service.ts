@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { brokerPullEndpoint, durationOption, hubLocalSocket, integerOption } from '../../src/config/options.js';
 import { defineService } from '../../src/runtime/definition.js';
 import { describeListenError } from '../../src/runtime/startup-error.js';
@@ -50,6 +51,14 @@ export const hubService = defineService({
     'hello-timeout': durationOption('hello-timeout', 'how long a new connection has to send hello', '5s', 100),
     history: integerOption('history', 'messages per room replayed on join (0 turns history off); memory only', 50, 0, 10_000),
     grace: durationOption('grace', 'how long closing connections get to flush', '1s', 0),
+    'presence-limit': integerOption(
+      'presence-limit',
+      'rooms with more members than this hear arrivals and departures as counts (presence_summary), not by name',
+      200,
+      0,
+      1_000_000,
+    ),
+    'presence-interval': durationOption('presence-interval', 'how often a large room hears its presence_summary', '1s', 50),
   },
   async start({ config, args, logger }) {
     const [
@@ -85,6 +94,8 @@ export const hubService = defineService({
       helloTimeoutMs: args.helloTimeout as number,
       historySize: args.history as number,
       graceMs: args.grace as number,
+      presenceLimit: args.presenceLimit as number,
+      presenceIntervalMs: args.presenceInterval as number,
     };
     const events = new EventPublisher(brokerPullEndpoint(config));
     const secret = loadTicketSecret(config.dataDir);
@@ -105,6 +116,10 @@ export const hubService = defineService({
       await events.close();
       throw error;
     }
+    // The longest the hub went without turning its event loop since it started serving: a stall
+    // this long is how late every client (and the supervisor's probe) was answered.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const sync = new RoomSync(config, eventKey, hub, logger);
     sync.start();
     const following = new AbortController();
@@ -116,12 +131,18 @@ export const hubService = defineService({
     return {
       async stop(reason) {
         sync.stop();
+        loopDelay.disable();
         await hub.stop(reason === 'restart' ? 'server_restart' : 'server_shutdown');
         following.abort();
         await roomEvents;
         await events.close();
       },
-      stats: () => ({ connections: hub.connectionCount, rooms: hub.roomsInUse, messages_total: hub.messagesRelayed }),
+      stats: () => ({
+        connections: hub.connectionCount,
+        rooms: hub.roomsInUse,
+        messages_total: hub.messagesRelayed,
+        loop_delay_max_ms: Math.round(loopDelay.max / 1e6),
+      }),
     };
   },
 });

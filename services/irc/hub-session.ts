@@ -102,6 +102,11 @@ export class HubSession {
         return this.who(frame.room, frame.users);
       case 'presence':
         return this.presence(frame.room, frame.user, frame.event);
+      case 'presence_summary':
+        // A large room counts arrivals and departures instead of naming them: the names come from
+        // a `who`, turned into the JOINs and PARTs an IRC client keeps its member list by.
+        if (this.client.channels.get(nameKey(frame.room))?.phase === 'joined') this.askWho(frame.room, 'resync');
+        return;
       case 'error':
         // Refused says and tickets come back as `unsent` and `room-lost`; the rest is worth a notice.
         if (frame.ref === undefined && frame.code !== 'ticket_expired' && frame.code !== 'bad_ticket' && frame.code !== 'room_closed')

@@ -67,6 +67,7 @@ const HUB_FRAME_FIELDS = {
   ack: { id: nullable(isFrameId), room: isString, seq: isCount, ts: isString },
   message: { room: isString, from: isString, text: isString, seq: isCount, ts: isString },
   presence: { room: isString, user: isString, event: oneOf(['join', 'leave', 'kicked']) },
+  presence_summary: { room: isString, joined: isCount, left: isCount, members: isCount },
   history: { room: isString, messages: arrayOf(isHistoryEntry) },
   who: { room: isString, users: arrayOf(isString) },
   ping: { id: isFrameId },

@@ -142,6 +142,9 @@ export class ChatSession {
           `${frame.user} ${frame.event === 'join' ? 'joined' : frame.event === 'leave' ? 'left' : 'was kicked from'} ${frame.room}`,
         );
         break;
+      case 'presence_summary':
+        this.screen.info(`${frame.room}: ${frame.joined} joined, ${frame.left} left; ${frame.members} here now (/who to list them)`);
+        break;
       case 'who':
         this.screen.info(`in ${frame.room}: ${frame.users.join(', ')}`);
         break;

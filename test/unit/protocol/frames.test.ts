@@ -72,6 +72,7 @@ const HUB_EXAMPLES: { [T in HubFrame['type']]: Extract<HubFrame, { type: T }> } 
   ack: { type: 'ack', id: null, room: 'study', seq: 8, ts: '2026-11-24T09:30:01.000Z' },
   message: { type: 'message', room: 'study', from: 'bob', text: 'hi', seq: 9, ts: '2026-11-24T09:30:02.000Z' },
   presence: { type: 'presence', room: 'study', user: 'carol', event: 'kicked' },
+  presence_summary: { type: 'presence_summary', room: 'town-square', joined: 37, left: 2, members: 4210 },
   history: { type: 'history', room: 'study', messages: [{ from: 'bob', text: 'hi', seq: 7, ts: '2026-11-24T09:30:00.000Z' }] },
   who: { type: 'who', room: 'study', users: ['alice', 'bob'] },
   ping: { type: 'ping', id: 'idle' },

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { TurnSlices } from '../../../services/hub/turn-slices.js';
+import { waitFor } from '../../helpers/wait.js';
+
+const busy = (ms: number): void => {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+};
+
+describe('TurnSlices', () => {
+  it('runs every task once, in order, and lets the event loop turn once a slice is spent', async () => {
+    const slices = new TurnSlices(1);
+    const done: number[] = [];
+    let doneWhenLoopTurned = -1;
+    for (let i = 0; i < 50; i++)
+      slices.add(() => {
+        busy(0.6);
+        done.push(i);
+        if (i === 0) setImmediate(() => (doneWhenLoopTurned = done.length));
+      });
+    await waitFor('all 50 tasks', () => done.length === 50 && slices.queued === 0);
+    expect(done).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    // Each slice holds at most two such tasks: something else ran long before the last one.
+    expect(doneWhenLoopTurned).toBeGreaterThan(0);
+    expect(doneWhenLoopTurned).toBeLessThanOrEqual(4);
+  });
+});
