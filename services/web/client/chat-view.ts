@@ -129,6 +129,11 @@ export class ChatView {
         if (this.hub.hasRoom(frame.room)) this.hub.who(frame.room);
         break;
       }
+      case 'presence_summary':
+        // A large room counts arrivals and departures instead of naming them; who names them.
+        this.room(frame.room)?.log.notice(`${frame.joined} joined, ${frame.left} left ${frame.room}; ${frame.members} here now`);
+        if (this.hub.hasRoom(frame.room)) this.hub.who(frame.room);
+        break;
       case 'who': {
         const room = this.room(frame.room);
         if (room) room.who = frame.users;
