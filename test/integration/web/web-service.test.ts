@@ -4,6 +4,7 @@ import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
 import { freePort } from '../../helpers/ports.js';
 import { makeStackEnv, type StackEnv, startService } from '../../helpers/processes.js';
+import { TEST_SECRET, ticket } from '../../helpers/tickets.js';
 import { RawWebClient } from '../../helpers/web-client.js';
 
 let stack: StackEnv;
@@ -221,4 +222,40 @@ describe('web service: the hub over WebSocket', () => {
     second.close();
     third.close();
   });
+});
+
+describe('web service: backpressure through the bridge', () => {
+  it('lets the hub drop a browser that stops reading as slow_consumer, while a reading browser gets everything', async () => {
+    const own = await makeStackEnv();
+    // The hub signs nothing here: tickets come from the test's secret; --grace 0 logs the drop at once.
+    const hub = await startService(
+      'hub',
+      own,
+      ['--rate', '100000', '--burst', '100000', '--max-output-bytes', String(256 * 1024), '--grace', '0'],
+      { THISCORD_SECRET: TEST_SECRET },
+    );
+    await startService('web', own);
+    const room = 'slow-room';
+    const sink = await RawWebClient.hello(own.webPort, ticket('never-reads', room));
+    sink.socket.pause();
+    const reader = await RawWebClient.hello(own.webPort, ticket('fast-reader', room));
+    const talker = await RawHubClient.hello(own.hubPort, ticket('talker', room));
+    const text = 'y'.repeat(3900);
+    const loggedOut = () => hub.lines.find((line) => line.user === 'never-reads' && line.msg === 'user logged out');
+    let sent = 0;
+    // In batches the reader keeps up with, so only the browser that stopped reading falls behind:
+    // its socket buffers fill, then the bridge's high-water mark, then the hub's output limit.
+    for (let batch = 0; !loggedOut(); batch++) {
+      if (batch === 100) throw new Error(`the sink was not dropped after ${sent} messages`);
+      for (let i = 0; i < 50; i++) talker.send({ type: 'say', room, text, id: sent++ });
+      await reader.waitFor(`${sent} messages`, () => reader.of('message').length >= sent, 10_000);
+    }
+    expect(loggedOut()).toMatchObject({ reason: 'slow_consumer' });
+    await reader.waitFor('the sink leaves', (f) => f.type === 'presence' && f.user === 'never-reads' && f.event === 'leave');
+    expect(reader.of('message').map((m) => m.seq)).toEqual(Array.from({ length: sent }, (_, i) => i + 1));
+    talker.close();
+    reader.close();
+    sink.socket.terminate();
+    own.cleanup();
+  }, 60_000);
 });
