@@ -31,11 +31,14 @@ interface Member {
   send(frame: string): void;
   close(): void;
   deliveries: number;
+  /** Every frame received, messages or not. */
+  frames: number;
   latencies: number[];
 }
 
 /** Counts one received hub frame (without its newline): a message, and its latency. */
 function receive(member: Member, frame: string): void {
+  member.frames++;
   if (!frame.startsWith(MESSAGE_PREFIX)) return;
   member.deliveries++;
   const at = frame.indexOf(TEXT_MARK);
@@ -51,9 +54,11 @@ function webMember(port: number, user: string, room: string): Promise<Member> {
       send: (frame) => socket.send(frame.trimEnd()),
       close: () => socket.terminate(),
       deliveries: 0,
+      frames: 0,
       latencies: [],
     };
     socket.on('error', reject);
+    socket.on('close', (code: number, reason: Buffer) => reject(new Error(`closed before its welcome: ${code} ${reason.toString()}`)));
     socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', ticket: ticket(user, room) })));
     socket.on('message', (data: Buffer) => {
       const frame = data.toString('utf8');
@@ -67,10 +72,11 @@ function tcpMember(port: number, user: string, room: string): Promise<Member> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     socket.setNoDelay(true);
-    const member: Member = { send: (frame) => socket.write(frame), close: () => socket.destroy(), deliveries: 0, latencies: [] };
+    const member: Member = { send: (frame) => socket.write(frame), close: () => socket.destroy(), deliveries: 0, frames: 0, latencies: [] };
     let pending = '';
     socket.setEncoding('utf8');
     socket.on('error', reject);
+    socket.on('close', () => reject(new Error('closed before its welcome')));
     socket.on('connect', () => socket.write(encodeFrame({ type: 'hello', ticket: ticket(user, room) })));
     socket.on('data', (chunk: string) => {
       const lines = (pending + chunk).split('\n');
@@ -90,7 +96,12 @@ async function fillRoom(connect: Connect, room: string): Promise<Member[]> {
   const members: Member[] = [];
   for (let i = 0; i < MEMBERS; i += 100)
     members.push(...(await Promise.all(Array.from({ length: Math.min(100, MEMBERS - i) }, (_, j) => connect(`u${i + j}`, room)))));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // A thousand arrivals are half a million presence frames: let them drain before measuring.
+  await waitUntil(
+    () => false,
+    500,
+    () => members.reduce((sum, m) => sum + m.frames, 0),
+  );
   for (const member of members) member.deliveries = 0;
   return members;
 }
@@ -144,7 +155,7 @@ async function startStack(): Promise<{ hubPort: number; webPort: number; stop: (
     [
       path.join(dist, 'services/hub/main.js'),
       ...['--rate', '10000000', '--burst', '10000000', '--max-output-bytes', String(256 * 1024 * 1024), '--history', '0'],
-      ...['--max-connections-per-address', String(2 * MEMBERS)],
+      ...['--max-connections-per-address', String(2 * MEMBERS), '--hello-timeout', '60s'],
     ],
     env,
     ready,
