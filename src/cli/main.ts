@@ -13,6 +13,8 @@ import { restartCommand, startCommand, stopCommand } from './commands/service-ve
 import { statusCommand } from './commands/status.js';
 import { subscribeCommand } from './commands/subscribe.js';
 import { upCommand } from './commands/up.js';
+import { examples } from './examples.js';
+import { packageVersion } from './package-version.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('thiscord')
@@ -32,12 +34,21 @@ const cli = yargs(hideBin(process.argv))
   .command(publishCommand as never)
   .command(roomsCommand as never)
   .command(chatCommand as never)
+  .epilogue(
+    examples([
+      ['start the stack (Ctrl-C stops it)', 'thiscord up'],
+      ['create a private room, then chat in it', 'thiscord rooms create study-group --user alice --private'],
+      ['', 'thiscord chat --user alice --room study-group'],
+      ['watch what happens', 'thiscord subscribe room/ user/ system/'],
+    ]),
+  )
   .demandCommand(1, 'name a command; see --help')
+  .recommendCommands()
   .strict()
   .help()
   .alias('h', 'help')
-  .version(false)
+  .version(packageVersion())
   .wrap(Math.min(110, process.stdout.columns || 80))
-  .fail(failWithSentence('thiscord'));
+  .fail(failWithSentence('thiscord', { flags: () => Object.keys(cli.getOptions().key) }));
 
 await cli.parseAsync();

@@ -1,26 +1,16 @@
-import type { Interface } from 'node:readline';
 import { CliError } from '../cli/cli-error.js';
+import { LineInput } from './line-input.js';
 
-/**
- * Asks questions on a readline interface. Lines are read through its iterator rather than
- * question(), so answers piped in ahead of their prompt are kept, and end of input is an error
- * that says so instead of a hang.
- */
+/** Asks questions on a LineInput: plain, secret (never echoed, never in the history) or until valid. */
 export class Prompter {
-  private readonly lines: AsyncIterator<string>;
+  constructor(private readonly input: LineInput) {}
 
-  constructor(
-    rl: Interface,
-    private readonly output: NodeJS.WritableStream = process.stdout,
-  ) {
-    this.lines = rl[Symbol.asyncIterator]();
+  line(question: string): Promise<string> {
+    return this.input.ask(question);
   }
 
-  async line(question: string): Promise<string> {
-    this.output.write(question);
-    const next = await this.lines.next();
-    if (next.done) throw new CliError('input ended before every question was answered');
-    return String(next.value);
+  secret(question: string): Promise<string> {
+    return this.input.ask(question, true);
   }
 
   /** Asks until the answer passes `valid` (5 tries at most), explaining the rule after each miss. */
@@ -28,8 +18,20 @@ export class Prompter {
     for (let tries = 0; tries < 5; tries++) {
       const answer = (await this.line(question)).trim();
       if (valid(answer)) return answer;
-      this.output.write(`${rule}\n`);
+      this.input.echo.terminal.write(`${rule}\n`);
     }
     throw new CliError('no valid answer after 5 tries');
+  }
+}
+
+/** One hidden question on the terminal (or one line of piped input), for commands that otherwise ask nothing. */
+export async function askSecret(question: string): Promise<string> {
+  const input = new LineInput();
+  try {
+    const answer = await new Prompter(input).secret(question);
+    if (answer === '') throw new CliError('no passphrase given');
+    return answer;
+  } finally {
+    input.close();
   }
 }

@@ -36,21 +36,20 @@ export interface CommonConfig {
 }
 
 /** A yargs option whose value is validated by `parse`, so errors name the flag. */
-function validated(
-  describe: string,
-  defaultValue: unknown,
-  parse: (value: unknown) => unknown,
-  type: 'string' | 'number' = 'string',
-): Options {
-  return { describe, default: defaultValue, type, coerce: parse, group: 'Stack:' };
+function validated(describe: string, defaultValue: unknown, parse: (value: unknown) => unknown): Options {
+  return { describe, default: defaultValue, type: 'string', coerce: parse, group: 'Stack:' };
+}
+
+/**
+ * A whole-number option. No yargs `type: 'number'`: yargs would turn `--hub-port abc` into NaN before
+ * the parser could quote what was typed; untyped, numbers still arrive as numbers and the rest as text.
+ */
+export function integerOption(flag: string, describe: string, defaultValue: number, min: number, max: number): Options {
+  return { describe, default: defaultValue, requiresArg: true, coerce: (v: unknown) => parseInteger(flag, v, min, max) };
 }
 
 export function portOption(flag: string, describe: string, defaultValue: number): Options {
-  return validated(describe, defaultValue, (v) => parsePort(flag, v), 'number');
-}
-
-export function integerOption(flag: string, describe: string, defaultValue: number, min: number, max: number): Options {
-  return { describe, default: defaultValue, type: 'number', coerce: (v: unknown) => parseInteger(flag, v, min, max) };
+  return { describe, default: defaultValue, requiresArg: true, coerce: (v: unknown) => parsePort(flag, v), group: 'Stack:' };
 }
 
 export function durationOption(flag: string, describe: string, defaultValue: string, minMs = 0): Options {

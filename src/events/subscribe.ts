@@ -10,6 +10,8 @@ interface SubscribeOptions {
   signal?: AbortSignal;
   /** Called each time a connection to the broker is made: at first, and after each broker restart. */
   onConnect?: () => void;
+  /** Called each time the connection to the broker is lost (ZeroMQ keeps retrying). */
+  onDisconnect?: () => void;
 }
 
 /** Receives events until `onEvent` returns false or the signal aborts. */
@@ -18,6 +20,7 @@ export async function subscribe(options: SubscribeOptions): Promise<void> {
   // after a restart this subscription is back before the events held meanwhile are replayed.
   const socket = new Subscriber({ linger: 0, reconnectInterval: 10 });
   if (options.onConnect) socket.events.on('connect', options.onConnect);
+  if (options.onDisconnect) socket.events.on('disconnect', options.onDisconnect);
   socket.connect(options.endpoint);
   if (options.prefixes.length === 0) socket.subscribe();
   else socket.subscribe(...options.prefixes);

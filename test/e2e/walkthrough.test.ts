@@ -50,6 +50,9 @@ function walkthroughCommands(): Command[] {
     .map((line) => resolveCommand(line, pkg));
 }
 
+/** What alice and bob type when asked for the room's passphrase. */
+const PASSPHRASE = 'correct horse';
+
 describe("the README's walkthrough", () => {
   it('runs as written: up, subscribe, create, two chats talking, Ctrl-C ends everything', async () => {
     const commands = walkthroughCommands();
@@ -59,36 +62,52 @@ describe("the README's walkthrough", () => {
     const env = stack.env;
 
     const up = await RunningStack.start(stack, upCmd.file, upCmd.args);
-    const subscriber = startProcess('subscribe', subscribeCmd.file, [...subscribeCmd.args, '--json'], env);
-    // Publish health probes until the subscriber shows one: its subscription is then live.
+    const subscriber = startProcess('subscribe', subscribeCmd.file, subscribeCmd.args, env);
+    // Publish notes until the subscriber shows one: its subscription is then live.
     await waitFor(
       'the subscriber to be live',
       async () => {
-        await runCli(['publish', 'system/health/walkthrough', 'probe'], env);
-        return subscriber.lines.some((line) => line.topic === 'system/health/walkthrough');
+        await runCli(['publish', 'system/walkthrough', 'probe'], env);
+        return subscriber.lines.some((line) => line.raw.includes('system/walkthrough note'));
       },
       { timeoutMs: 15_000, intervalMs: 0 },
     );
+    expect(subscriber.stderrLines).toContain(`connected to tcp://127.0.0.1:${stack.brokerPubPort}, waiting for events`);
 
-    const created = await execa('node', [createCmd.file, ...createCmd.args], { env, reject: false, timeout: 15_000, cwd: ROOT });
+    // Asked for the new room's passphrase, alice types it (here: on standard input).
+    const created = await execa('node', [createCmd.file, ...createCmd.args], {
+      env,
+      input: `${PASSPHRASE}\n`,
+      reject: false,
+      timeout: 15_000,
+      cwd: ROOT,
+    });
     expect(created.exitCode, created.stderr).toBe(0);
     expect(created.stdout).toContain('Created room study-group (private');
+    expect(created.stderr).toBe('');
 
     const alice = await Terminal.open('walk-alice', ['node', aliceCmd.file, ...aliceCmd.args], env);
     await alice.waitForText('connected as alice');
     const bob = await Terminal.open('walk-bob', ['node', bobCmd.file, ...bobCmd.args], env);
+    await bob.waitForText('Passphrase for study-group:');
+    await bob.type(PASSPHRASE);
     await bob.waitForText('connected as bob');
+    expect(await bob.screen()).not.toContain(PASSPHRASE);
     await alice.type('did everyone read chapter 4?');
     await bob.waitForText('alice: did everyone read chapter 4?');
+    await alice.waitForText(/study-group you: did everyone read chapter 4\? ✓/);
+    expect((await alice.screen()).split('chapter 4').length - 1).toBe(1);
     await bob.type('yes, the part on RPC');
     await alice.waitForText('bob: yes, the part on RPC');
 
-    const seen = (type: string): boolean => subscriber.lines.some((line) => (line.payload as { type?: string } | undefined)?.type === type);
+    // Readable lines (time, topic, type, fields), without the health probes and broker stats of system/.
+    const seen = (type: string): boolean => subscriber.lines.some((line) => line.raw.split(' ')[2] === type);
     await waitFor(
       'room.created, room.joined and user.login on the subscriber',
       () => seen('room.created') && seen('room.joined') && seen('user.login'),
     );
-    expect(JSON.stringify(subscriber.lines)).not.toContain('chapter 4');
+    expect(seen('health.probe') || seen('broker.stats')).toBe(false);
+    expect(subscriber.output).not.toContain('chapter 4');
 
     await alice.type('/quit');
     await bob.type('/quit');

@@ -52,6 +52,35 @@ export class Terminal {
     return (await execa('tmux', ['-L', this.socket, 'capture-pane', '-p', '-t', this.name])).stdout;
   }
 
+  /** The screen with its colours and attributes, as SGR escape sequences. */
+  async screenWithAttributes(): Promise<string> {
+    return (await execa('tmux', ['-L', this.socket, 'capture-pane', '-p', '-e', '-t', this.name])).stdout;
+  }
+
+  /** Presses keys by tmux name (Tab, Up, C-c), without Enter. */
+  async press(...keys: string[]): Promise<void> {
+    await execa('tmux', ['-L', this.socket, 'send-keys', '-t', this.name, ...keys]);
+  }
+
+  /** Types text without pressing Enter. */
+  async typePartly(text: string): Promise<void> {
+    await execa('tmux', ['-L', this.socket, 'send-keys', '-t', this.name, '-l', text]);
+  }
+
+  /** The line the cursor is on: what is being typed, after the prompt (tmux drops trailing spaces). */
+  async inputLine(): Promise<string> {
+    const cursorRow = Number((await execa('tmux', ['-L', this.socket, 'display-message', '-p', '-t', this.name, '#{cursor_y}'])).stdout);
+    return (await this.screen()).split('\n')[cursorRow] ?? '';
+  }
+
+  /** The program's exit status once it has ended (the pane stays, remain-on-exit), else undefined. */
+  async exitStatus(): Promise<number | undefined> {
+    const [dead, status] = (
+      await execa('tmux', ['-L', this.socket, 'display-message', '-p', '-t', this.name, '#{pane_dead} #{pane_dead_status}'])
+    ).stdout.split(' ');
+    return dead === '1' ? Number(status) : undefined;
+  }
+
   async title(): Promise<string> {
     return (await execa('tmux', ['-L', this.socket, 'display-message', '-p', '-t', this.name, '#{pane_title}'])).stdout;
   }

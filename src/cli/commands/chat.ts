@@ -2,12 +2,14 @@ import type { CommandModule } from 'yargs';
 import { type CommonArgs, commonConfigFrom, withEnv } from '../../config/options.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
 import { CliError } from '../cli-error.js';
+import { examples } from '../examples.js';
+import { type PassphraseArgs, passphraseFrom, passphraseOptions } from '../passphrase.js';
 
-interface ChatArgs extends CommonArgs {
+interface ChatArgs extends CommonArgs, PassphraseArgs {
   user?: string;
   room?: string;
   create: boolean;
-  passphrase?: string;
+  private: boolean;
 }
 
 export const chatCommand: CommandModule<object, ChatArgs> = {
@@ -17,10 +19,16 @@ export const chatCommand: CommandModule<object, ChatArgs> = {
     yargs
       .options(withEnv({ user: { type: 'string', describe: 'who you are (also THISCORD_USER)' } }))
       .option('room', { type: 'string', describe: 'room to join first' })
-      .option('create', { type: 'boolean', default: false, describe: 'create the room instead of joining it' })
-      .option('passphrase', { type: 'string', describe: 'passphrase of a private room (with --create: makes it private)' })
-      .example('$0 chat --user alice --room study-group', '')
-      .example('$0 chat', 'asks for everything, like the seed client') as never,
+      .option('create', { type: 'boolean', default: false, describe: 'create the room (you own it) instead of joining it' })
+      .option('private', { type: 'boolean', default: false, describe: 'with --create: a private room; asks for its passphrase' })
+      .options(passphraseOptions)
+      .epilogue(
+        examples([
+          ['join a room (asks for its passphrase if it has one)', 'thiscord chat --user alice --room study-group'],
+          ['create a private room and chat in it', 'thiscord chat --user alice --room study-group --create --private'],
+          ['ask for everything, like the seed client', 'thiscord chat'],
+        ]),
+      ) as never,
   handler: async (args) => {
     for (const [flag, value] of [
       ['--user', args.user],
@@ -34,7 +42,8 @@ export const chatCommand: CommandModule<object, ChatArgs> = {
       user: args.user,
       room: args.room,
       create: args.create,
-      passphrase: args.passphrase,
+      private: args.private,
+      passphrase: passphraseFrom(args),
     }).run();
     process.exit(0);
   },

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { brokerPullEndpoint, type CommonArgs, commonConfigFrom, durationOption } from '../../config/options.js';
 import { makeEvent } from '../../events/types.js';
 import { CliError } from '../cli-error.js';
+import { examples } from '../examples.js';
 
 interface PublishArgs extends CommonArgs {
   topic: string;
@@ -33,8 +34,12 @@ export const publishCommand: CommandModule<object, PublishArgs> = {
       .positional('text', { type: 'string', describe: 'sent as {"type":"note","text":...}' })
       .option('json', { type: 'string', describe: 'send this JSON value as the payload instead' })
       .option('timeout', durationOption('timeout', 'how long to wait for the broker', '3s', 1))
-      .example('$0 publish room/general "hello group"', "the seed's demo")
-      .example(`$0 publish system/test --json '{"type":"note","n":1}'`, 'any JSON payload') as never,
+      .epilogue(
+        examples([
+          ["the seed's demo", 'thiscord publish room/general "hello group"'],
+          ['any JSON payload', `thiscord publish system/test --json '{"type":"note","n":1}'`],
+        ]),
+      ) as never,
   handler: async (args) => {
     if (args.topic.trim() === '') throw new CliError('the topic must not be empty, e.g. room/general');
     const payload = payloadFrom(args.text, args.json);

@@ -1,15 +1,19 @@
 import type { Argv, CommandModule } from 'yargs';
+import { askSecret } from '../../clients/prompter.js';
 import type { RoomsAdmin } from '../../clients/rooms/admin.js';
+import { ttlSeconds } from '../../clients/rooms/room-access.js';
 import { type CommonArgs, commonConfigFrom, withEnv } from '../../config/options.js';
-import { parseDurationMs } from '../../config/validate.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
+import { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
 import { CliError } from '../cli-error.js';
+import { examples } from '../examples.js';
+import { type PassphraseArgs, passphraseFrom, passphraseOptions } from '../passphrase.js';
 import { roomsBackupCommand, roomsRestoreCommand } from './rooms-backup.js';
 import { roomsFsckCommand } from './rooms-fsck.js';
 
-interface RoomsArgs extends CommonArgs {
+interface RoomsArgs extends CommonArgs, PassphraseArgs {
   user?: string;
-  passphrase?: string;
+  private?: boolean;
   ttl?: string;
   topic?: string;
   unlisted?: boolean;
@@ -40,8 +44,23 @@ function requireName(value: string | undefined, what: string): string {
   return value;
 }
 
-function ttlSeconds(ttl: string | undefined): number | undefined {
-  return ttl === undefined ? undefined : Math.max(1, Math.round(parseDurationMs('ttl', ttl, 1000) / 1000));
+/** create: the passphrase given, or asked for (hidden) when --private names none. */
+async function newRoomPassphrase(args: RoomsArgs): Promise<string | undefined> {
+  const given = passphraseFrom(args);
+  return given ?? (args.private ? askSecret(`Passphrase for the new room ${args.name}: `) : undefined);
+}
+
+/** join: the passphrase given; on a terminal, asked for (hidden) when the room turns out to need one. */
+async function joinAsking(admin: RoomsAdmin, name: string, user: string, args: RoomsArgs): Promise<unknown> {
+  const given = passphraseFrom(args);
+  try {
+    return await admin.join(name, user, given, args.json);
+  } catch (error) {
+    const { RoomsFault } = await import('../../clients/rooms/rooms-client.js');
+    const needsOne = error instanceof RoomsFault && error.code === ROOMS_FAULTS.wrong_passphrase;
+    if (!needsOne || given !== undefined || !process.stdin.isTTY) throw error;
+    return admin.join(name, user, await askSecret(`Passphrase for ${name}: `), args.json);
+  }
 }
 
 const action = (
@@ -67,7 +86,8 @@ export const roomsCommand: CommandModule<object, RoomsArgs> = {
   builder: (yargs) =>
     yargs
       .options(withEnv({ user: { type: 'string', describe: 'who you are (also THISCORD_USER)' } }))
-      .option('passphrase', { type: 'string', describe: 'passphrase of a private room (create: makes it private)' })
+      .options(passphraseOptions)
+      .option('private', { type: 'boolean', describe: 'create: a private room; asks for its passphrase unless one is given' })
       .option('ttl', { type: 'string', describe: 'create: a temporary room that expires after this long, e.g. 2h or 7d' })
       .option('topic', { type: 'string', describe: 'create: the room topic' })
       .option('unlisted', { type: 'boolean', describe: 'create: leave the room out of list_rooms' })
@@ -77,11 +97,11 @@ export const roomsCommand: CommandModule<object, RoomsArgs> = {
         action(
           'create <name>',
           'create a room you own (and join it)',
-          (admin, a) =>
+          async (admin, a) =>
             admin.create(
               requireName(a.name, 'the room name'),
               requireUser(a),
-              { passphrase: a.passphrase, ttl_seconds: ttlSeconds(a.ttl), topic: a.topic, unlisted: a.unlisted },
+              { passphrase: await newRoomPassphrase(a), ttl_seconds: ttlSeconds(a.ttl), topic: a.topic, unlisted: a.unlisted },
               a.json,
             ),
           roomName,
@@ -91,7 +111,7 @@ export const roomsCommand: CommandModule<object, RoomsArgs> = {
         action(
           'join <name>',
           'join a room and keep the ticket for chat',
-          (admin, a) => admin.join(requireName(a.name, 'the room name'), requireUser(a), a.passphrase, a.json),
+          (admin, a) => joinAsking(admin, requireName(a.name, 'the room name'), requireUser(a), a),
           roomName,
         ),
       )
@@ -130,12 +150,16 @@ export const roomsCommand: CommandModule<object, RoomsArgs> = {
       .command(roomsFsckCommand as never)
       .command(roomsBackupCommand as never)
       .command(roomsRestoreCommand as never)
-      .example('$0 rooms create study-group --user alice --ttl 7d --passphrase s3cret', 'a private group for a week')
-      .example('$0 rooms join study-group --user bob --passphrase s3cret', '')
-      .example('$0 rooms', 'the interactive flow') as never,
+      .epilogue(
+        examples([
+          ['a private group for a week (asks for its passphrase)', 'thiscord rooms create study-group --user alice --ttl 7d --private'],
+          ['join it (asks for the passphrase; or --passphrase-file, THISCORD_PASSPHRASE)', 'thiscord rooms join study-group --user bob'],
+          ['the interactive flow', 'thiscord rooms'],
+        ]),
+      ) as never,
   handler: async (argv) => {
     const { admin, args } = await adminFor(argv);
     const { interactiveAdmin } = await import('../../clients/rooms/admin.js');
-    await interactiveAdmin(admin, { user: args.user, passphrase: args.passphrase });
+    await interactiveAdmin(admin, { user: args.user, passphrase: passphraseFrom(args) });
   },
 };

@@ -118,8 +118,8 @@ export async function runUp(args: UpArgs): Promise<void> {
     if (!(error instanceof StartFailure)) throw error;
     // Interrupted while starting: the shutdown under way reports and exits.
     if (signals > 0) return;
-    logger.error({ failed: error.service, last_lines: error.lastLines }, error.message);
-    sink.text(`\n${error.service}'s last lines:\n${error.lastLines.map((line) => `  ${line}`).join('\n')}\n`);
+    // On a terminal the service's own lines were just shown, readable: the summary names it once more, nothing repeated raw.
+    logger.error(config.logFormat === 'json' ? { failed: error.service, last_lines: error.lastLines } : {}, error.message);
     if (detached) reportToStarter({ type: 'thiscord.failed', message: error.message, details: error.lastLines.join('\n') });
     await finish(1);
   }

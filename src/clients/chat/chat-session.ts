@@ -1,23 +1,32 @@
+import { CliError } from '../../cli/cli-error.js';
 import type { CommonConfig } from '../../config/options.js';
 import { type HubFrame, ME_ACTION } from '../../protocol/frames.js';
 import { isValidName, NAME_RULE, nameKey } from '../../protocol/names.js';
 import { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
 import { Prompter } from '../prompter.js';
-import { formatRoomList } from '../rooms/admin.js';
-import { saveAdmission, ticketFor } from '../rooms/credentials.js';
-import { type Admission, RoomsClient, RoomsFault, RoomsUnreachableError } from '../rooms/rooms-client.js';
+import { formatRoomList, ROOM_LIST_LEGEND } from '../rooms/admin.js';
+import { ticketFor } from '../rooms/credentials.js';
+import { createRoom, joinRoom, ttlSeconds } from '../rooms/room-access.js';
+import { type Admission, type CreateOptions, RoomsClient, RoomsFault, RoomsUnreachableError } from '../rooms/rooms-client.js';
 import { sanitizeForTerminal } from '../terminal-text.js';
-import { CHAT_HELP, type ChatCommand, parseChatLine } from './chat-commands.js';
+import { CHAT_HELP, type ChatCommand, type CreateRequest, completeChatLine, parseChatLine } from './chat-commands.js';
 import { ChatScreen } from './chat-screen.js';
 import { HubClient } from './hub-client.js';
+import { OnlineUsers } from './online-users.js';
 import { socketHub } from './socket-transport.js';
 
 export interface ChatOptions {
   user?: string | undefined;
   room?: string | undefined;
   create: boolean;
+  /** From --passphrase-file, THISCORD_PASSPHRASE or --passphrase; asked for, hidden, when a room needs one. */
   passphrase?: string | undefined;
+  /** With create: make the room private (asks for a passphrase unless one was given). */
+  private?: boolean;
 }
+
+/** Errors from the hub that the client turns into a lost room or an unsent line, announced there. */
+const ANNOUNCED_ELSEWHERE = new Set(['room_closed', 'bad_ticket', 'ticket_expired']);
 
 /**
  * `thiscord chat`: asks for what is missing like the seed's client, gets a ticket from the room
@@ -25,14 +34,26 @@ export interface ChatOptions {
  */
 export class ChatSession {
   private readonly rooms: RoomsClient;
-  private readonly screen = new ChatScreen();
-  private readonly prompter = new Prompter(this.screen.rl);
-  private hub!: HubClient;
+  private readonly online = new OnlineUsers();
+  private readonly screen = new ChatScreen((line) =>
+    completeChatLine(line, {
+      myRooms: () => this.hub?.rooms ?? [],
+      knownRooms: () => [...new Set([...this.listedRooms, ...(this.hub?.rooms ?? [])])],
+      names: () => this.online.everyone(),
+    }),
+  );
+  private readonly prompter = new Prompter(this.screen.input);
+  private hub: HubClient | undefined;
   private user = '';
   private current: string | undefined;
+  private listedRooms: string[] = [];
+  /** Rooms whose `who` answer the user asked for (the others refresh the online list silently). */
+  private readonly whoAsked = new Set<string>();
+  private reachedHub = false;
   private wasDisconnected = false;
   private welcomed = false;
-  private done!: () => void;
+  private quitting = false;
+  private finish!: (failure?: CliError) => void;
 
   constructor(
     private readonly config: CommonConfig,
@@ -42,27 +63,34 @@ export class ChatSession {
   }
 
   async run(): Promise<void> {
-    const first = await this.admitInteractively();
+    let first: Admission;
+    try {
+      first = await this.admitInteractively();
+    } catch (error) {
+      this.screen.close();
+      throw error;
+    }
     this.user = first.user;
     this.current = first.room;
-    this.hub = new HubClient({ connect: socketHub(first.hub), renew: (room) => this.renew(room) });
-    this.wire();
-    const finished = new Promise<void>((resolve) => (this.done = resolve));
-    this.screen.rl.on('line', (line) => void this.onLine(line));
-    this.screen.rl.on('close', () => this.quit());
+    this.screen.highlightName(first.user);
+    const hub = new HubClient({ connect: socketHub(first.hub), renew: (room) => this.renew(room) });
+    this.hub = hub;
+    this.wire(hub);
+    const finished = new Promise<CliError | undefined>((resolve) => (this.finish = resolve));
+    this.screen.onLine((line) => void this.onLine(line));
+    this.screen.input.rl.on('close', () => this.quit());
     process.once('SIGINT', () => this.quit());
     this.screen.info(`connecting to the hub at ${first.hub.host}:${first.hub.port} as ${first.user}; /help lists commands`);
-    this.hub.start([first]);
+    hub.start([first]);
     this.updatePrompt();
-    await finished;
+    const failure = await finished;
+    if (failure) throw failure;
   }
 
   private async admitInteractively(): Promise<Admission> {
     let { user, room } = this.options;
     let create = this.options.create;
-    if (!user || !room) {
-      this.screen.print(formatRoomList(await this.rooms.listRooms()));
-    }
+    if (!user || !room) this.screen.print(formatRoomList(await this.rooms.listRooms()));
     if (!user) user = await this.prompter.ask('Your user name: ', isValidName, `A name is ${NAME_RULE}.`);
     if (!room) {
       create = (
@@ -72,60 +100,85 @@ export class ChatSession {
         .startsWith('c');
       room = await this.prompter.ask(create ? 'Name of the new room: ' : 'Room to join: ', isValidName, `A room name is ${NAME_RULE}.`);
     }
-    return this.admit(room, user, create, this.options.passphrase);
+    if (create) return this.create(room, user, { private: this.options.private ?? false, unlisted: false }, this.options.passphrase);
+    return this.join(room, user, this.options.passphrase);
   }
 
-  /** Gets (and stores) an admission: create, or join with the stored ticket or a passphrase. */
-  private async admit(room: string, user: string, create: boolean, passphrase: string | undefined): Promise<Admission> {
+  /** Creates a room (its owner key stored with the ticket); --private without a passphrase asks for one, hidden. */
+  private async create(room: string, user: string, request: CreateRequest, passphrase?: string): Promise<Admission> {
+    const secret = passphrase ?? (request.private ? await this.askPassphrase(`Passphrase for the new room ${room}: `) : undefined);
+    const options: CreateOptions = {
+      passphrase: secret,
+      ttl_seconds: ttlSeconds(request.ttl),
+      topic: request.topic,
+      unlisted: request.unlisted,
+    };
+    return createRoom(this.rooms, this.config.dataDir, room, user, options);
+  }
+
+  /** Joins with the stored ticket or a passphrase, asking for the passphrase (hidden) when the room wants one. */
+  private async join(room: string, user: string, passphrase: string | undefined): Promise<Admission> {
     const held = ticketFor(this.config.dataDir, user, room);
-    let admission: Admission;
     try {
-      if (create) admission = await this.rooms.createRoom(room, user, passphrase ? { passphrase } : {});
-      else {
-        try {
-          admission = await this.rooms.joinRoom(room, user, { passphrase, ticket: held?.ticket });
-        } catch (error) {
-          if (!(error instanceof RoomsFault) || error.code !== ROOMS_FAULTS.wrong_passphrase || passphrase) throw error;
-          admission = await this.rooms.joinRoom(room, user, { passphrase: await this.prompter.line(`Passphrase for ${room}: `) });
-        }
+      try {
+        return await joinRoom(this.rooms, this.config.dataDir, room, user, passphrase);
+      } catch (error) {
+        if (!(error instanceof RoomsFault) || error.code !== ROOMS_FAULTS.wrong_passphrase || passphrase !== undefined) throw error;
+        return await joinRoom(this.rooms, this.config.dataDir, room, user, await this.askPassphrase(`Passphrase for ${room}: `));
       }
     } catch (error) {
       // The hub checks tickets itself: with a stored, unexpired ticket, chat works while the room service is away.
       if (error instanceof RoomsUnreachableError && held && Date.parse(held.expires_at) > Date.now()) return held;
       throw error;
     }
-    saveAdmission(this.config.dataDir, admission);
-    return admission;
+  }
+
+  private async askPassphrase(question: string): Promise<string> {
+    const answer = await this.prompter.secret(question);
+    if (answer === '') throw new CliError('no passphrase given');
+    return answer;
   }
 
   private async renew(room: string): Promise<Admission> {
-    const held = ticketFor(this.config.dataDir, this.user, room);
-    const admission = await this.rooms.joinRoom(room, this.user, { ticket: held?.ticket });
-    saveAdmission(this.config.dataDir, admission);
-    return admission;
+    return joinRoom(this.rooms, this.config.dataDir, room, this.user);
   }
 
-  private wire(): void {
-    this.hub.on('frame', (frame) => this.show(frame));
-    this.hub.on('acked', (message, seq) => this.screen.mark(message.id, '✓', `delivered #${seq} to ${message.room}`));
-    this.hub.on('unsent', (message, reason) =>
-      this.screen.print(`! not sent to ${message.room}: ${sanitizeForTerminal(message.text)} (${sanitizeForTerminal(reason)})`),
+  private wire(hub: HubClient): void {
+    hub.on('frame', (frame) => this.show(frame));
+    hub.on('acked', (message) => this.screen.mark(message.id, '✓', `delivered to ${message.room}`));
+    hub.on('unsent', (message, reason) =>
+      this.screen.mark(
+        message.id,
+        `✗ not sent (${sanitizeForTerminal(reason)})`,
+        `not sent to ${message.room}: ${sanitizeForTerminal(message.text)} (${sanitizeForTerminal(reason)})`,
+      ),
     );
-    this.hub.on('room-lost', (room, _code, reason) => {
+    hub.on('room-lost', (room, _code, reason) => {
+      this.online.forget(room);
       this.screen.info(`left ${room}: ${reason}`);
-      if (this.current && nameKey(this.current) === nameKey(room)) this.current = this.hub.rooms[0];
+      if (this.current && nameKey(this.current) === nameKey(room)) this.current = hub.rooms[0];
       this.updatePrompt();
     });
-    this.hub.on('state', (state, detail) => {
+    hub.on('state', (state, detail) => {
+      if (state === 'greeting') this.reachedHub = true;
+      if (state === 'waiting' && !this.reachedHub) {
+        return this.quit(
+          new CliError(`cannot reach the hub at ${this.hubAddress()}; is the stack running? (npm run up), or pass --host / --hub-port`),
+        );
+      }
       if (state === 'waiting' && !this.wasDisconnected) {
         this.wasDisconnected = true;
         this.screen.info(`lost the hub (${detail}); reconnecting, and anything you type will be sent when it is back`);
       } else if (state === 'ready' && this.wasDisconnected) {
         this.wasDisconnected = false;
-        this.screen.info(`back, in ${this.hub.rooms.join(', ')}`);
+        this.screen.info(`back, in ${hub.rooms.join(', ')}`);
       }
       this.updatePrompt();
     });
+  }
+
+  private hubAddress(): string {
+    return `${this.config.host}:${this.config.hubPort}`;
   }
 
   private show(frame: HubFrame): void {
@@ -134,10 +187,15 @@ export class ChatSession {
         this.screen.message(frame.room, frame.from, frame.text, frame.ts);
         break;
       case 'history':
+        // A join is confirmed: learn who is online there.
+        this.hub?.who(frame.room);
         if (frame.messages.length > 0) this.screen.info(`last ${frame.messages.length} message(s) in ${frame.room}:`);
         for (const entry of frame.messages) this.screen.message(frame.room, entry.from, entry.text, entry.ts);
         break;
       case 'presence':
+        if (frame.event === 'join') this.online.arrived(frame.room, frame.user);
+        // The same user may still be online from another terminal: ask rather than guess.
+        else this.hub?.who(frame.room);
         this.screen.info(
           `${frame.user} ${frame.event === 'join' ? 'joined' : frame.event === 'leave' ? 'left' : 'was kicked from'} ${frame.room}`,
         );
@@ -146,14 +204,16 @@ export class ChatSession {
         this.screen.info(`${frame.room}: ${frame.joined} joined, ${frame.left} left; ${frame.members} here now (/who to list them)`);
         break;
       case 'who':
-        this.screen.info(`in ${frame.room}: ${frame.users.join(', ')}`);
+        this.online.set(frame.room, frame.users);
+        if (this.whoAsked.delete(nameKey(frame.room))) void this.describeRoom(frame.room, frame.users);
         break;
       case 'welcome':
         if (!this.welcomed) this.screen.info(`connected as ${frame.user} (${frame.server})`);
         this.welcomed = true;
         break;
       case 'error':
-        if (frame.code !== 'ticket_expired') this.screen.info(`hub: ${frame.message}`);
+        if (!ANNOUNCED_ELSEWHERE.has(frame.code) && (frame.ref === undefined || frame.ref === null))
+          this.screen.info(`hub: ${frame.message}`);
         break;
       case 'bye':
         this.screen.info(`hub closed the connection: ${frame.reason}`);
@@ -163,9 +223,18 @@ export class ChatSession {
     }
   }
 
+  /** `/who`: who is online now (the hub), and who are members (the room service). */
+  private async describeRoom(room: string, online: readonly string[]): Promise<void> {
+    this.screen.info(`online in ${room} now: ${online.map(sanitizeForTerminal).join(', ') || 'nobody'}`);
+    const held = ticketFor(this.config.dataDir, this.user, room);
+    const info = await this.rooms.roomInfo(room, held?.ticket).catch(() => undefined);
+    if (info?.member_names)
+      this.screen.info(`members of ${room} (online or not): ${info.member_names.map(sanitizeForTerminal).join(', ')}`);
+  }
+
   private async onLine(line: string): Promise<void> {
     const command = parseChatLine(line);
-    if (!command) return;
+    if (!command) return this.updatePrompt();
     try {
       await this.execute(command);
     } catch (error) {
@@ -175,51 +244,53 @@ export class ChatSession {
   }
 
   private async execute(command: ChatCommand): Promise<void> {
+    const hub = this.hub!;
     switch (command.kind) {
       case 'say':
       case 'me': {
         if (!this.current) return this.screen.info('you are in no room: /join <room> first');
         const text = command.kind === 'me' ? `${ME_ACTION}${command.action}` : command.text;
-        const message = this.hub.say(this.current, text);
+        const message = hub.say(this.current, text);
         this.screen.outgoing(message.id, this.current, command.kind === 'me' ? `* ${this.user} ${command.action}` : text);
         return;
       }
       case 'join': {
-        const [room, passphrase] = command.room.split(/\s+/);
-        if (!isValidName(room)) return this.screen.info(`a room name is ${NAME_RULE}`);
-        let admission: Admission;
+        if (!isValidName(command.room)) return this.screen.info(`a room name is ${NAME_RULE}`);
         try {
-          admission = await this.admit(room, this.user, false, passphrase);
+          this.enter(await this.join(command.room, this.user, undefined));
         } catch (error) {
           if (!(error instanceof RoomsFault) || error.code !== ROOMS_FAULTS.no_such_room) throw error;
-          admission = await this.admit(room, this.user, true, passphrase);
-          this.screen.info(`created room ${admission.room}`);
+          this.screen.info(`there is no room ${command.room}; /create ${command.room} makes one`);
         }
-        this.hub.join(admission);
-        this.current = admission.room;
+        return;
+      }
+      case 'create': {
+        if (!isValidName(command.room)) return this.screen.info(`a room name is ${NAME_RULE}`);
+        const created = await this.create(command.room, this.user, command.options);
+        this.screen.info(`created room ${created.room}; you own it (thiscord rooms delete/kick work for you)`);
+        this.enter(created);
         return;
       }
       case 'leave': {
         const room = command.room ?? this.current;
-        if (!room || !this.hub.hasRoom(room)) return this.screen.info(`you are not in ${room ?? 'any room'}`);
+        if (!room || !hub.hasRoom(room)) return this.screen.info(`you are not in ${room ?? 'any room'}`);
         const held = ticketFor(this.config.dataDir, this.user, room);
-        this.hub.leave(room);
+        hub.leave(room);
+        this.online.forget(room);
         if (held) await this.rooms.leaveRoom(room, held.ticket).catch(() => undefined);
-        if (this.current && nameKey(this.current) === nameKey(room)) this.current = this.hub.rooms[0];
+        if (this.current && nameKey(this.current) === nameKey(room)) this.current = hub.rooms[0];
         return;
       }
       case 'switch':
-        if (!this.hub.hasRoom(command.room)) return this.screen.info(`you are not in ${command.room}; /join it first`);
-        this.current = this.hub.rooms.find((room) => nameKey(room) === nameKey(command.room));
+        if (!hub.hasRoom(command.room)) return this.screen.info(`you are not in ${command.room}; /join it first`);
+        this.current = hub.rooms.find((room) => nameKey(room) === nameKey(command.room));
         return;
-      case 'rooms': {
-        this.screen.info(`your rooms: ${this.hub.rooms.join(', ') || 'none'}${this.current ? ` (lines go to ${this.current})` : ''}`);
-        const listed = await this.rooms.listRooms().catch(() => undefined);
-        if (listed) for (const line of formatRoomList(listed).split('\n')) this.screen.print(line);
-        return;
-      }
+      case 'rooms':
+        return this.listRooms(hub);
       case 'who':
-        if (this.current) this.hub.who(this.current);
+        if (!this.current) return this.screen.info('you are in no room');
+        this.whoAsked.add(nameKey(this.current));
+        hub.who(this.current);
         return;
       case 'help':
         for (const line of CHAT_HELP.split('\n')) this.screen.print(line);
@@ -231,17 +302,43 @@ export class ChatSession {
     }
   }
 
-  private updatePrompt(): void {
-    const status =
-      this.hub.state === 'ready' ? '' : this.hub.state === 'waiting' || this.hub.state === 'connecting' ? 'reconnecting' : this.hub.state;
-    this.screen.setPrompt(this.current, status);
+  private enter(admission: Admission): void {
+    this.hub!.join(admission);
+    this.current = admission.room;
   }
 
-  private quit(): void {
-    if (this.hub.state === 'closed') return;
-    this.hub.close();
+  private async listRooms(hub: HubClient): Promise<void> {
+    const mine = hub.rooms.map((room) => {
+      const online = this.online.in(room);
+      return `${room}${online ? ` (online: ${online.map(sanitizeForTerminal).join(', ') || 'nobody'})` : ''}`;
+    });
+    this.screen.info(`you are in ${mine.join(', ') || 'no room'}${this.current ? `; lines go to ${this.current}` : ''}`);
+    const listed = await this.rooms.listRooms().catch(() => undefined);
+    if (!listed) return this.screen.info('the room service does not answer: no list of other rooms');
+    this.listedRooms = listed.map((room) => room.name);
+    for (const line of formatRoomList(listed, (room) => this.online.in(room)?.length).split('\n')) this.screen.print(line);
+    this.screen.info(ROOM_LIST_LEGEND);
+  }
+
+  private updatePrompt(): void {
+    const state = this.hub?.state;
+    const status =
+      state === 'ready'
+        ? ''
+        : state === 'waiting' || state === 'connecting'
+          ? this.reachedHub
+            ? 'reconnecting'
+            : 'connecting'
+          : (state ?? '');
+    this.screen.setPrompt(this.current, status);
+    this.screen.setTitle(this.user, this.current);
+  }
+
+  private quit(failure?: CliError): void {
+    if (this.quitting || !this.hub) return;
+    this.quitting = true;
     this.screen.close();
-    process.stdout.write('\n');
-    this.done();
+    this.hub.close();
+    this.finish(failure);
   }
 }

@@ -9,7 +9,7 @@ import type { ConnectHub, HubTransport } from './hub-transport.js';
  * The client side of a hub connection, over any transport (TCP or the hub's local socket for the
  * terminal and the gateways, a WebSocket in the browser), as an explicit state machine:
  * `idle → connecting → greeting → ready`, and on any loss `→ waiting` (backoff) `→ connecting`,
- * until `closed`. It reconnects by itself (100 ms doubling to 5 s), rejoins every room with its
+ * until `closed`. It reconnects by itself (100 ms doubling to 5 s, each delay jittered), rejoins every room with its
  * tickets (renewing expired ones), and never drops a message silently: what is typed while
  * disconnected, or was sent but not acknowledged when the connection broke, is sent after the
  * reconnect, and what cannot be sent is reported as `unsent`.
@@ -52,6 +52,14 @@ export interface HubClientEvents {
   acked: [message: OutgoingMessage, seq: number];
   unsent: [message: OutgoingMessage, reason: string];
   'room-lost': [room: string, code: ErrorCode, reason: string];
+}
+
+/**
+ * A reconnect delay between half and all of the backoff: after a hub restart its clients spread
+ * their reconnects over that window instead of all arriving in the same millisecond.
+ */
+export function jittered(backoffMs: number, random: () => number = Math.random): number {
+  return Math.round(backoffMs / 2 + (random() * backoffMs) / 2);
 }
 
 export class HubClient extends TypedEmitter<HubClientEvents> {
@@ -165,7 +173,7 @@ export class HubClient extends TypedEmitter<HubClientEvents> {
     // Unacknowledged messages go back to the front of the queue, to be sent after the reconnect.
     this.outbox.unshift(...this.inFlight.values());
     this.inFlight.clear();
-    const delay = this.backoffMs;
+    const delay = jittered(this.backoffMs);
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 5000);
     this.setState('waiting', `connection lost; retrying in ${delay} ms`);
     this.retryTimer = setTimeout(() => this.connect(), delay);

@@ -9,7 +9,7 @@ export function formatEvent(event: ReceivedEvent, receivedAt: Date = new Date())
   if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) {
     const { type, ts: _ts, ...rest } = payload as Record<string, unknown>;
     parts.push(typeof type === 'string' ? type : '-');
-    for (const [key, value] of Object.entries(rest)) parts.push(`${key}=${fieldValue(value)}`);
+    for (const [key, value] of Object.entries(rest)) parts.push(`${key}=${fieldValue(value, key)}`);
   } else {
     parts.push('-', fieldValue(payload));
   }

@@ -1,11 +1,12 @@
-import { createInterface } from 'node:readline';
 import { CliError } from '../../cli/cli-error.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
 import { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
+import { LineInput } from '../line-input.js';
 import { Prompter } from '../prompter.js';
 import { formatColumns } from '../table.js';
 import { sanitizeForTerminal } from '../terminal-text.js';
-import { credentialsPath, forgetRoom, ownerKeyFor, saveAdmission, saveOwnerKey, ticketFor } from './credentials.js';
+import { credentialsPath, forgetRoom, ownerKeyFor, ticketFor } from './credentials.js';
+import { createRoom, joinRoom } from './room-access.js';
 import {
   type Admission,
   type CreatedRoom,
@@ -32,9 +33,7 @@ export class RoomsAdmin {
   }
 
   async create(name: string, user: string, options: CreateOptions, json: boolean): Promise<CreatedRoom> {
-    const created = await this.client.createRoom(name, user, options);
-    saveAdmission(this.dataDir, created);
-    saveOwnerKey(this.dataDir, user, created.room, created.owner_key);
+    const created = await createRoom(this.client, this.dataDir, name, user, options);
     if (json) this.out(JSON.stringify(created));
     else {
       const traits = [
@@ -49,9 +48,7 @@ export class RoomsAdmin {
   }
 
   async join(name: string, user: string, passphrase: string | undefined, json: boolean): Promise<Admission> {
-    const held = ticketFor(this.dataDir, user, name);
-    const admission = await this.client.joinRoom(name, user, { passphrase, ticket: held?.ticket });
-    saveAdmission(this.dataDir, admission);
+    const admission = await joinRoom(this.client, this.dataDir, name, user, passphrase);
     if (json) this.out(JSON.stringify(admission));
     else {
       this.out(`Joined room ${admission.room} as ${admission.user}; members: ${admission.members.map(sanitizeForTerminal).join(', ')}.`);
@@ -117,13 +114,18 @@ export class RoomsAdmin {
   }
 }
 
-export function formatRoomList(rooms: RoomSummary[]): string {
+/** What the columns of a room list count: members and people online are not the same. */
+export const ROOM_LIST_LEGEND = 'MEMBERS: who has joined (online or not); ONLINE: connected now, known for the rooms you are in';
+
+/** The rooms as a table; with `onlineIn`, an ONLINE column too (a count where known, '-' elsewhere). */
+export function formatRoomList(rooms: RoomSummary[], onlineIn?: (room: string) => number | undefined): string {
   if (rooms.length === 0) return 'No rooms yet. Create one: thiscord rooms create <name> --user <you>';
   return formatColumns(
-    ['ROOM', 'MEMBERS', 'PRIVATE', 'EXPIRES', 'TOPIC'],
+    ['ROOM', 'MEMBERS', ...(onlineIn ? ['ONLINE'] : []), 'PRIVATE', 'EXPIRES', 'TOPIC'],
     rooms.map((room) => [
       room.name,
       String(room.members),
+      ...(onlineIn ? [String(onlineIn(room.name) ?? '-')] : []),
       room.private ? 'yes' : 'no',
       room.expires_at ?? '-',
       sanitizeForTerminal(room.topic || '-'),
@@ -136,8 +138,8 @@ export async function interactiveAdmin(
   admin: RoomsAdmin,
   preset: { user?: string | undefined; passphrase?: string | undefined },
 ): Promise<void> {
-  const prompt = createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) });
-  const prompter = new Prompter(prompt);
+  const input = new LineInput();
+  const prompter = new Prompter(input);
   try {
     const rooms = await admin.list(false);
     const user = preset.user ?? (await prompter.ask('Your user name: ', isValidName, `A name is ${NAME_RULE}.`));
@@ -150,19 +152,19 @@ export async function interactiveAdmin(
       `A room name is ${NAME_RULE}.`,
     );
     if (action.startsWith('c')) {
-      const passphrase = preset.passphrase ?? (await prompter.line('Passphrase (empty for a public room): '));
+      const passphrase = preset.passphrase ?? (await prompter.secret('Passphrase (empty for a public room): '));
       await admin.create(room, user, { passphrase: passphrase || undefined }, false);
       return;
     }
     const listed = rooms.find((r) => r.name.toLowerCase() === room.toLowerCase());
-    const passphrase = preset.passphrase ?? (listed?.private ? await prompter.line('Passphrase: ') : undefined);
+    const passphrase = preset.passphrase ?? (listed?.private ? await prompter.secret('Passphrase: ') : undefined);
     try {
       await admin.join(room, user, passphrase || undefined, false);
     } catch (error) {
       if (!(error instanceof RoomsFault) || error.code !== ROOMS_FAULTS.wrong_passphrase || passphrase) throw error;
-      await admin.join(room, user, await prompter.line('Passphrase: '), false);
+      await admin.join(room, user, await prompter.secret('Passphrase: '), false);
     }
   } finally {
-    prompt.close();
+    input.close();
   }
 }
