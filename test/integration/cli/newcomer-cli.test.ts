@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventPublisher } from '../../../src/events/publisher.js';
@@ -50,6 +51,26 @@ describe('the thiscord command line', () => {
     const fault = await runCli(['rooms', 'join', 'nowhere', '--user', 'bob'], stack.env);
     expect(fault.exitCode).toBe(1);
   });
+
+  it('prints a start-up failure once, readable, never as raw JSON', async () => {
+    const own = await makeStackEnv();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(own.hubPort, '127.0.0.1', resolve));
+    try {
+      const up = await runCli(['up'], { ...own.env, THISCORD_LOG_FORMAT: 'pretty' }, { timeoutMs: 30_000 });
+      expect(up.exitCode).toBe(1);
+      const output = `${up.stdout}\n${up.stderr}`;
+      expect(output).not.toMatch(/\{"level"|^\s*\{"/m);
+      // The hub's own line says why, once; the supervisor's summary closes the output, once.
+      expect(output.split('\n').filter((line) => line.includes(`port ${own.hubPort} is already in use`))).toHaveLength(2);
+      const summary = output.split('\n').filter((line) => /ERROR\s+hub failed to start/.test(line));
+      expect(summary).toHaveLength(1);
+      expect(summary[0]).toContain(`port ${own.hubPort} is already in use (hub); pass --hub-port or stop the other process`);
+    } finally {
+      blocker.close();
+      own.cleanup();
+    }
+  }, 40_000);
 
   it('keeps every help example on one line at 80 columns', async () => {
     for (const command of [[], ['rooms'], ['chat'], ['publish'], ['subscribe']]) {
