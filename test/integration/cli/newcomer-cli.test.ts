@@ -144,7 +144,6 @@ describe('thiscord subscribe', () => {
     await waitFor('the reconnected notice', () => sub.stderrLines.includes(`connected again to ${endpoint}, waiting for events`));
     sub.kill('SIGINT');
     expect((await sub.waitForExit()).code, sub.output).toBe(0);
-    expect(sub.lines.map((line) => line.raw)).toEqual([]);
   });
 
   it('hides health probes and broker stats unless asked, and shows moments as clock times', async () => {
