@@ -1,5 +1,3 @@
-import { parseArgs } from 'node:util';
-
 /** What `/create` takes: the same options as `thiscord rooms create`. */
 export interface CreateRequest {
   private: boolean;
@@ -54,28 +52,24 @@ function words(text: string): string[] {
   return [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((match) => match[1] ?? match[2] ?? match[3] ?? '');
 }
 
+/** `/create <room> [--private] [--ttl 2h] [--topic "…"] [--unlisted]`, parsed by hand: the browser client shares this module. */
 function parseCreate(arg: string): ChatCommand {
-  try {
-    const { values, positionals } = parseArgs({
-      args: words(arg),
-      options: { private: { type: 'boolean' }, ttl: { type: 'string' }, topic: { type: 'string' }, unlisted: { type: 'boolean' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (positionals.length !== 1) return { kind: 'invalid', message: CREATE_USAGE };
-    return {
-      kind: 'create',
-      room: positionals[0]!,
-      options: {
-        private: values.private ?? false,
-        unlisted: values.unlisted ?? false,
-        ...(values.ttl !== undefined ? { ttl: values.ttl } : {}),
-        ...(values.topic !== undefined ? { topic: values.topic } : {}),
-      },
-    };
-  } catch (error) {
-    return { kind: 'invalid', message: `${(error as Error).message}; ${CREATE_USAGE}` };
+  const rooms: string[] = [];
+  const options: CreateRequest = { private: false, unlisted: false };
+  const tokens = words(arg);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token === '--private') options.private = true;
+    else if (token === '--unlisted') options.unlisted = true;
+    else if (token === '--ttl' || token === '--topic') {
+      const value = tokens[++i];
+      if (value === undefined) return { kind: 'invalid', message: `${token} needs a value; ${CREATE_USAGE}` };
+      if (token === '--ttl') options.ttl = value;
+      else options.topic = value;
+    } else if (token.startsWith('-')) return { kind: 'invalid', message: `unknown option ${token}; ${CREATE_USAGE}` };
+    else rooms.push(token);
   }
+  return rooms.length === 1 ? { kind: 'create', room: rooms[0]!, options } : { kind: 'invalid', message: CREATE_USAGE };
 }
 
 export function parseChatLine(line: string): ChatCommand | undefined {
