@@ -100,7 +100,8 @@ describe('the chat client for a newcomer', () => {
     expect(countOf(after, 'fleeting was expired') + countOf(after, 'hub: ')).toBe(1);
 
     await alice.type('/quit');
-    await waitFor('alice to exit', async () => (await alice.exitStatus()) === 0);
+    await waitFor('alice to exit', async () => (await alice.exitStatus()) !== undefined);
+    expect(await alice.exitStatus()).toBe(0);
     const final = await alice.screen();
     expect(final).not.toMatch(/\(closed\)|\] >/);
     const lines = final.split('\n').filter((row) => row.trim() !== '' && !row.startsWith('Pane is dead'));
@@ -140,13 +141,15 @@ describe('the chat client for a newcomer', () => {
   });
 
   it('says the hub cannot be reached, and exits 1, when a stored ticket finds no stack running', async () => {
-    const joined = await runCli(['rooms', 'join', 'lounge', '--user', 'dave'], env);
+    expect((await runCli(['rooms', 'create', 'harbour', '--user', 'alice'], env)).exitCode).toBe(0);
+    const joined = await runCli(['rooms', 'join', 'harbour', '--user', 'dave'], env);
     expect(joined.exitCode, joined.stderr).toBe(0);
     up.proc.kill('SIGTERM');
     await up.proc.waitForExit();
-    const dave = await chat('nohub-dave', '--user', 'dave', '--room', 'lounge');
+    const dave = await chat('nohub-dave', '--user', 'dave', '--room', 'harbour');
     await dave.waitForText(`cannot reach the hub at 127.0.0.1:${stack.hubPort}; is the stack running? (npm run up)`);
-    await waitFor('dave to exit', async () => (await dave.exitStatus()) === 1);
+    await waitFor('dave to exit', async () => (await dave.exitStatus()) !== undefined);
+    expect(await dave.exitStatus(), await dave.screen()).toBe(1);
     expect(await dave.screen()).not.toContain('lost the hub');
   });
 });

@@ -27,6 +27,14 @@ export class Terminal {
     await execa('tmux', [
       '-L',
       socket,
+      // Set before the program starts: one that exits at once would otherwise take its pane (and exit status) with it.
+      'start-server',
+      ';',
+      'set-option',
+      '-g',
+      'remain-on-exit',
+      'on',
+      ';',
       'new-session',
       '-d',
       '-s',
@@ -39,7 +47,6 @@ export class Terminal {
       ...envArgs,
       ...command,
     ]);
-    await execa('tmux', ['-L', socket, 'set-option', '-t', name, 'remain-on-exit', 'on']);
     return new Terminal(socket, name);
   }
 
@@ -73,12 +80,21 @@ export class Terminal {
     return (await this.screen()).split('\n')[cursorRow] ?? '';
   }
 
-  /** The program's exit status once it has ended (the pane stays, remain-on-exit), else undefined. */
-  async exitStatus(): Promise<number | undefined> {
-    const [dead, status] = (
-      await execa('tmux', ['-L', this.socket, 'display-message', '-p', '-t', this.name, '#{pane_dead} #{pane_dead_status}'])
-    ).stdout.split(' ');
-    return dead === '1' ? Number(status) : undefined;
+  /** How the program ended once it has (the pane stays, remain-on-exit): its exit code, or the signal's name; else undefined. */
+  async exitStatus(): Promise<number | string | undefined> {
+    const [dead, status, signal] = (
+      await execa('tmux', [
+        '-L',
+        this.socket,
+        'display-message',
+        '-p',
+        '-t',
+        this.name,
+        '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}',
+      ])
+    ).stdout.split('|');
+    if (dead !== '1') return undefined;
+    return status ? Number(status) : `signal ${signal}`;
   }
 
   async title(): Promise<string> {
