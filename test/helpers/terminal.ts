@@ -93,7 +93,8 @@ export class Terminal {
         '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}',
       ])
     ).stdout.split('|');
-    if (dead !== '1') return undefined;
+    // tmux may mark a pane dead a moment before it has collected how the program ended.
+    if (dead !== '1' || (!status && !signal)) return undefined;
     return status ? Number(status) : `signal ${signal}`;
   }
 
