@@ -10,6 +10,9 @@ let up: RunningStack;
 let env: Record<string, string>;
 
 const chat = (name: string, ...args: string[]): Promise<Terminal> => Terminal.open(name, ['node', CLI, 'chat', ...args], env);
+/** The chat client in a shell that prints its exit code when it ends: `exit=N` on the screen. */
+const chatShowingExit = (name: string, ...args: string[]): Promise<Terminal> =>
+  Terminal.open(name, ['sh', '-c', `node ${CLI} chat ${args.join(' ')}; echo exit=$?`], env);
 const countOf = (screen: string, text: string): number => screen.split(text).length - 1;
 
 beforeAll(async () => {
@@ -67,10 +70,10 @@ describe('the chat client for a newcomer', () => {
 
   it('labels members and people online apart in /who and /rooms', async () => {
     expect((await runCli(['rooms', 'create', 'club', '--user', 'alice'], env)).exitCode).toBe(0);
-    const carol = await chat('who-carol', '--user', 'carol', '--room', 'club');
+    const carol = await chatShowingExit('who-carol', '--user', 'carol', '--room', 'club');
     await carol.waitForText('connected as carol');
     await carol.type('/quit');
-    await waitFor('carol to exit', async () => (await carol.exitStatus()) !== undefined);
+    await carol.waitForText(/^exit=0$/m);
 
     const alice = await chat('who-alice', '--user', 'alice', '--room', 'club');
     await alice.waitForText('connected as alice');
@@ -85,7 +88,7 @@ describe('the chat client for a newcomer', () => {
   });
 
   it('shows each sent line once with its ✓, announces an expiry once and leaves a clean terminal on exit', async () => {
-    const alice = await chat('lines-alice', '--user', 'alice', '--room', 'brief', '--create');
+    const alice = await chatShowingExit('lines-alice', '--user', 'alice', '--room', 'brief', '--create');
     await alice.waitForText('connected as alice');
     await alice.type('only once please');
     const sent = await alice.waitForText(/\d\d:\d\d brief you: only once please ✓$/m);
@@ -100,11 +103,10 @@ describe('the chat client for a newcomer', () => {
     expect(countOf(after, 'fleeting was expired') + countOf(after, 'hub: ')).toBe(1);
 
     await alice.type('/quit');
-    await waitFor('alice to exit', async () => (await alice.exitStatus()) !== undefined);
-    expect(await alice.exitStatus()).toBe(0);
-    const final = await alice.screen();
+    const final = await alice.waitForText(/^exit=\d+$/m);
+    expect(final).toMatch(/^exit=0$/m);
     expect(final).not.toMatch(/\(closed\)|\] >/);
-    const lines = final.split('\n').filter((row) => row.trim() !== '' && !row.startsWith('Pane is dead'));
+    const lines = final.split('\n').filter((row) => row.trim() !== '' && !row.startsWith('Pane is dead') && !row.startsWith('exit='));
     expect(lines.at(-1)).toContain('after the expiry ✓');
   });
 
@@ -146,10 +148,9 @@ describe('the chat client for a newcomer', () => {
     expect(joined.exitCode, joined.stderr).toBe(0);
     up.proc.kill('SIGTERM');
     await up.proc.waitForExit();
-    const dave = await chat('nohub-dave', '--user', 'dave', '--room', 'harbour');
+    const dave = await chatShowingExit('nohub-dave', '--user', 'dave', '--room', 'harbour');
     await dave.waitForText(`cannot reach the hub at 127.0.0.1:${stack.hubPort}; is the stack running? (npm run up)`);
-    await waitFor('dave to exit', async () => (await dave.exitStatus()) !== undefined);
-    expect(await dave.exitStatus(), await dave.screen()).toBe(1);
+    expect(await dave.waitForText(/^exit=\d+$/m)).toMatch(/^exit=1$/m);
     expect(await dave.screen()).not.toContain('lost the hub');
   });
 });
