@@ -65,8 +65,14 @@ export class Hub implements ConnectionHandler {
     this.sweep.unref();
   }
 
+  /**
+   * Connections admitted by a ticket: people, through TCP or a gateway. Connections that have not
+   * said hello (a health probe, a client still connecting) are not counted.
+   */
   get connectionCount(): number {
-    return this.quota.connections;
+    let admitted = 0;
+    for (const connections of this.users.values()) admitted += connections.size;
+    return admitted;
   }
 
   /** Chat messages relayed since start (a count, never what they said). */
