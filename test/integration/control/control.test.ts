@@ -207,11 +207,16 @@ describe('the control socket', () => {
 
 describe('metrics', () => {
   it('serves Prometheus text on --metrics-port, and /healthz', async () => {
-    const scrape = await waitFor('hub figures in the metrics', async () => {
+    // Figures are sampled once a second: wait for a sample taken after the earlier tests' room and restart.
+    const samples = await waitFor('fresh figures in the metrics', async () => {
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      return text.includes('thiscord_hub_connections') ? text : undefined;
+      const parsed = parsePrometheus(text);
+      const fresh =
+        parsed.has('thiscord_hub_connections') &&
+        (parsed.get('thiscord_rooms_rooms') ?? 0) >= 1 &&
+        (parsed.get('thiscord_service_restarts_total{service="rooms"}') ?? 0) >= 1;
+      return fresh ? parsed : undefined;
     });
-    const samples = parsePrometheus(scrape);
     for (const name of ['broker', 'rooms', 'hub']) expect(samples.get(`thiscord_service_up{service="${name}"}`), name).toBe(1);
     expect(samples.get('thiscord_service_state{service="hub",state="running"}')).toBe(1);
     expect(samples.get('thiscord_service_state{service="hub",state="fatal"}')).toBe(0);
