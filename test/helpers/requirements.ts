@@ -28,12 +28,10 @@ const rootRequired = process.env.THISCORD_TEST_REQUIRE_ROOT === '1';
  * skipped with the reason in its name and on stderr; where THISCORD_TEST_REQUIRE_ROOT=1 (CI) it fails.
  */
 export function describeAsRoot(name: string, why: string, body: () => void): void {
-  if (runningAsRoot) {
-    describe(name, body);
-    return;
-  }
   const reason = `needs root to ${why}; run npm test as root (as .ci/run does) to include it`;
-  if (rootRequired) throw new Error(`${name}: ${reason}; THISCORD_TEST_REQUIRE_ROOT=1 forbids skipping it`);
-  process.stderr.write(`skipped: ${name} (${reason})\n`);
-  describe.skip(`${name} [skipped: ${reason}]`, body);
+  if (!runningAsRoot) {
+    if (rootRequired) throw new Error(`${name}: ${reason}; THISCORD_TEST_REQUIRE_ROOT=1 forbids skipping it`);
+    process.stderr.write(`skipped: ${name} (${reason})\n`);
+  }
+  describe.skipIf(!runningAsRoot)(runningAsRoot ? name : `${name} [skipped: ${reason}]`, body);
 }
