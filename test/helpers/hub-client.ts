@@ -1,12 +1,7 @@
 import net from 'node:net';
-import { afterAll } from 'vitest';
 import { type ClientFrame, encodeFrame, type HubFrame, parseHubFrame } from '../../src/protocol/frames.js';
+import { closeAtEnd } from './open-sockets.js';
 import { waitFor } from './wait.js';
-
-const open = new Set<net.Socket>();
-afterAll(() => {
-  for (const socket of open) socket.destroy();
-});
 
 /** A bare protocol client for tests: sends frames (or raw bytes) and keeps every frame it receives. */
 export class RawHubClient {
@@ -15,7 +10,7 @@ export class RawHubClient {
   private buffer = '';
 
   private constructor(readonly socket: net.Socket) {
-    open.add(socket);
+    closeAtEnd(socket);
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       this.buffer += chunk;
@@ -32,7 +27,6 @@ export class RawHubClient {
     socket.on('error', () => undefined);
     socket.on('close', () => {
       this.closed = true;
-      open.delete(socket);
     });
   }
 

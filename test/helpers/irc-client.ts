@@ -1,12 +1,7 @@
 import net from 'node:net';
-import { afterAll } from 'vitest';
 import { type IrcMessage, parseMessage } from '../../services/irc/irc-message.js';
+import { closeAtEnd } from './open-sockets.js';
 import { waitFor } from './wait.js';
-
-const open = new Set<net.Socket>();
-afterAll(() => {
-  for (const socket of open) socket.destroy();
-});
 
 /** A bare IRC connection for tests: writes raw lines and keeps every line (and its parse) it receives. */
 export class RawIrcClient {
@@ -15,7 +10,7 @@ export class RawIrcClient {
   private buffer = '';
 
   private constructor(readonly socket: net.Socket) {
-    open.add(socket);
+    closeAtEnd(socket);
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       this.buffer += chunk;
@@ -26,7 +21,6 @@ export class RawIrcClient {
     socket.on('error', () => undefined);
     socket.on('close', () => {
       this.closed = true;
-      open.delete(socket);
     });
   }
 
