@@ -44,7 +44,7 @@ async function up(args: string[] = []): Promise<{ up: Up; ms: number }> {
       for (const line of lines) {
         if (!line.startsWith('{')) continue;
         const record = JSON.parse(line) as Record<string, unknown>;
-        if (record.event === 'service.healthy' && record.service === 'hub') hubPid = record.pid as number;
+        if (record.event === 'service.running' && record.service === 'hub') hubPid = record.pid as number;
         if (record.event === 'supervisor.up') resolve(performance.now() - started);
       }
     });

@@ -27,10 +27,10 @@ const routeRoom = (event: { room: string }): Topic => roomTopic(event.room);
 /** One route per routable type: a new event type does not compile until it has one. */
 const ROUTES: { [T in RoutableType]: (event: EventFields[T]) => Topic } = {
   'service.starting': routeService,
-  'service.healthy': routeService,
+  'service.running': routeService,
   'service.exited': routeService,
   'service.unhealthy': routeService,
-  'service.restarting': routeService,
+  'service.backoff': routeService,
   'service.fatal': routeService,
   'service.stopping': routeService,
   'service.stopped': routeService,

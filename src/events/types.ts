@@ -38,10 +38,10 @@ const names = arrayOf(isString);
 const EVENT_SCHEMAS = {
   // Supervisor: lifecycle of one supervised service, on system/<service>.
   'service.starting': { service: isString, attempt: isCount, pid: isCount },
-  'service.healthy': { service: isString, pid: isCount, ms: isCount },
+  'service.running': { service: isString, pid: isCount, ms: isCount },
   'service.exited': { service: isString, pid: isCount, code: nullable(isNumber), signal: nullable(isString) },
   'service.unhealthy': { service: isString, pid: isCount, failures: isCount },
-  'service.restarting': { service: isString, attempt: isCount, delay_ms: isCount },
+  'service.backoff': { service: isString, attempt: isCount, delay_ms: isCount },
   'service.fatal': { service: isString, restarts: isCount, window_ms: isCount, reason: isString },
   'service.stopping': { service: isString, pid: isCount },
   'service.stopped': { service: isString, code: nullable(isNumber), signal: nullable(isString) },

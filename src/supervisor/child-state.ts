@@ -2,7 +2,7 @@ import type { EventFields } from '../events/types.js';
 
 /**
  * The states of one supervised service, and the only transitions between them (after supervisord's
- * process states). Every transition is logged and published as one event (STATE_EVENTS).
+ * process states). Every transition is logged and published as one event (`stateEvent`).
  *
  *   stopped → starting → running → exited | unhealthy → backoff → starting → …
  *   exited → fatal (restart intensity exceeded) · a live process → stopping → stopped
@@ -37,22 +37,13 @@ export function isIn<S extends ChildState>(group: readonly S[], state: ChildStat
   return (group as readonly ChildState[]).includes(state);
 }
 
-/**
- * The event a transition into each state publishes: `service.<state>`, but for the two whose
- * events were named for subscribers before the states had these (supervisord's) names.
- */
-export const STATE_EVENTS = {
-  stopped: 'service.stopped',
-  starting: 'service.starting',
-  running: 'service.healthy',
-  unhealthy: 'service.unhealthy',
-  exited: 'service.exited',
-  backoff: 'service.restarting',
-  fatal: 'service.fatal',
-  stopping: 'service.stopping',
-} as const satisfies Record<ChildState, keyof EventFields>;
+/** The event a transition into `S` publishes: `service.<state>`, for every state. */
+export type StateEvent<S extends ChildState = ChildState> = `service.${S}`;
+export const stateEvent = <S extends ChildState>(state: S): StateEvent<S> => `service.${state}`;
 
-type TransitionDetails = { [S in ChildState]: Omit<EventFields[(typeof STATE_EVENTS)[S]], 'service'> };
+// Indexing EventFields by every state's event is the compile-time check that src/events/types.ts
+// defines each of them: a state added without its event type does not compile here.
+type TransitionDetails = { [S in ChildState]: Omit<EventFields[StateEvent<S>], 'service'> };
 /** What a transition into `S` carries: its event's fields but the service name, which the supervisor adds. */
 export type TransitionDetail<S extends ChildState = ChildState> = TransitionDetails[S];
 

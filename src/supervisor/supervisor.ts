@@ -6,7 +6,15 @@ import type { Logger } from '../logging/logger.js';
 import type { ServiceMessage, StopReason } from '../runtime/handshake.js';
 import { type Launcher, launchChild } from './child-process.js';
 import { childSpecs } from './child-spec.js';
-import { type AnyTransitionDetail, type ChildState, isIn, RUNNING_STATES, STATE_EVENTS, type TransitionDetail } from './child-state.js';
+import {
+  type AnyTransitionDetail,
+  type ChildState,
+  isIn,
+  RUNNING_STATES,
+  type StateEvent,
+  stateEvent,
+  type TransitionDetail,
+} from './child-state.js';
 import { EventHold } from './event-hold.js';
 import { STATE_LOG } from './lifecycle-log.js';
 import type { LogSink } from './log-sink.js';
@@ -177,7 +185,7 @@ export class Supervisor implements ChildHost {
     for (const watcher of this.watchers) watcher.transition(child, to, detail);
     if (child.spec.carriesEvents && (to === 'exited' || to === 'unhealthy')) this.hold.hold();
     const line = STATE_LOG[to](child.name, detail, this.stopping);
-    this.announce(STATE_EVENTS[to], { service: child.name, ...detail } as EventFields[(typeof STATE_EVENTS)[S]], line.level, line.message);
+    this.announce(stateEvent(to), { service: child.name, ...detail } as EventFields[StateEvent<S>], line.level, line.message);
     if (child.spec.carriesEvents && to === 'running' && this.hold.holding) {
       void this.hold
         .release(() => child.state === 'running')

@@ -57,7 +57,7 @@ describe('thiscord chat in a real terminal', () => {
     mallory.close();
 
     const hubPid = up.pids().hub!;
-    const healthy = up.events('service.healthy', 'hub').length;
+    const healthy = up.events('service.running', 'hub').length;
     process.kill(hubPid, 'SIGKILL');
     await alice.waitForText('lost the hub');
     await alice.type('typed while the hub was down');

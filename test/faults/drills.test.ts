@@ -97,7 +97,7 @@ describe('fault drills under load', () => {
   it('kill -9 the room service: restarted on the same data dir with every acknowledged room, chat carries on', async () => {
     const before = up.pids();
     const mark = up.mark();
-    const healthy = up.events('service.healthy', 'rooms').length;
+    const healthy = up.events('service.running', 'rooms').length;
     const killedAt = Date.now();
     const createdBefore = admin.names();
     expect(createdBefore.length).toBeGreaterThan(0);
@@ -130,7 +130,7 @@ describe('fault drills under load', () => {
   it('kill -9 the broker: restarted, events flow again, nothing else blocked or crashed', async () => {
     const before = up.pids();
     const mark = up.mark();
-    const healthy = up.events('service.healthy', 'broker').length;
+    const healthy = up.events('service.running', 'broker').length;
     const killedAt = Date.now();
     process.kill(before.broker!, 'SIGKILL');
     await up.healthyAgain('broker', healthy);
@@ -166,7 +166,7 @@ describe('fault drills under load', () => {
     const before = up.pids();
     const hung = before.hub!;
     const mark = up.mark();
-    const healthy = up.events('service.healthy', 'hub').length;
+    const healthy = up.events('service.running', 'hub').length;
     const stoppedAt = Date.now();
     chat.hubLostAt.push(stoppedAt);
     process.kill(hung, 'SIGSTOP');

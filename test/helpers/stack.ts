@@ -53,7 +53,7 @@ export class RunningStack {
   /**
    * What became of the services other than `except` since `mark`, each from its pid in `before`:
    * how often the supervisor saw it exit, and whether that very process still runs. (The latest
-   * service.healthy record would not tell: it stays the same until a restart has finished.)
+   * service.running record would not tell: it stays the same until a restart has finished.)
    */
   others(before: Record<string, number>, mark: number, except: string): { service: string; exits: number; alive: boolean }[] {
     return Object.entries(before)
@@ -61,16 +61,16 @@ export class RunningStack {
       .map(([service, pid]) => ({ service, exits: this.eventsSince(mark, 'service.exited', service).length, alive: isAlive(pid) }));
   }
 
-  /** The current pid of each service, from its latest service.healthy record. */
+  /** The current pid of each service, from its latest service.running record. */
   pids(): Record<string, number> {
     const pids: Record<string, number> = {};
-    for (const line of this.events('service.healthy')) pids[line.service as string] = line.pid as number;
+    for (const line of this.events('service.running')) pids[line.service as string] = line.pid as number;
     return pids;
   }
 
-  /** Waits for a new service.healthy of `service` after `count` earlier ones; returns its pid. */
+  /** Waits for a new service.running of `service` after `count` earlier ones; returns its pid. */
   async healthyAgain(service: string, count: number, timeoutMs = 15_000): Promise<number> {
-    const line = await waitFor(`${service} healthy again`, () => this.events('service.healthy', service)[count], { timeoutMs });
+    const line = await waitFor(`${service} healthy again`, () => this.events('service.running', service)[count], { timeoutMs });
     return line.pid as number;
   }
 }

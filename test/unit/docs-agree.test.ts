@@ -9,7 +9,7 @@ import { DROP_REASONS, EVENT_REJECTIONS, EVENT_TYPES } from '../../src/events/ty
 import { CONTROL_FAULTS, CONTROL_METHODS } from '../../src/protocol/control-api.js';
 import { ERROR_CODES, HUB_FRAME_TYPES } from '../../src/protocol/frames.js';
 import { ROOMS_METHODS } from '../../src/protocol/rooms-api.js';
-import { CHILD_STATES, STATE_EVENTS } from '../../src/supervisor/child-state.js';
+import { CHILD_STATES, type ChildState, stateEvent } from '../../src/supervisor/child-state.js';
 import { StackMetrics } from '../../src/supervisor/control/metrics.js';
 import { ROOT } from '../helpers/processes.js';
 
@@ -70,7 +70,7 @@ describe('docs agree with the code', () => {
     expect(rows.map(([state]) => state).sort()).toEqual([...CHILD_STATES].sort());
     for (const [state, event] of rows) {
       expect(EVENT_TYPES, `${state}: ${event}`).toContain(event?.replace(/`/g, ''));
-      expect(event?.replace(/`/g, ''), state).toBe(STATE_EVENTS[state as keyof typeof STATE_EVENTS]);
+      expect(event?.replace(/`/g, ''), state).toBe(stateEvent(state as ChildState));
     }
   });
 

@@ -88,7 +88,7 @@ describe('event types and topics', () => {
   });
 
   it('routes each family of events to its topic', () => {
-    expect(topicOf(makeEvent('service.healthy', 'supervisor', { service: 'hub', pid: 1, ms: 5 }))).toBe('system/hub');
+    expect(topicOf(makeEvent('service.running', 'supervisor', { service: 'hub', pid: 1, ms: 5 }))).toBe('system/hub');
     expect(topicOf(makeEvent('supervisor.up', 'supervisor', { ms: 5, services: [] }))).toBe('system/supervisor');
     expect(topicOf(makeEvent('user.login', 'hub', { user: 'bob', rooms: [], connections: 1 }))).toBe('user/bob');
     expect(topicOf(makeEvent('room.expired', 'rooms', { instance: 'mi0kz9c0.AAAAAAAAAAAAAAAA', room: 'tmp', members: 0 }))).toBe(

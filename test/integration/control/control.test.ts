@@ -69,7 +69,7 @@ describe('thiscord status', () => {
 
   it('after a kill -9 shows the new pid, the restart and why the last process ended', async () => {
     const victim = running.pids().rooms!;
-    const healthy = running.events('service.healthy', 'rooms').length;
+    const healthy = running.events('service.running', 'rooms').length;
     process.kill(victim, 'SIGKILL');
     const pid = await running.healthyAgain('rooms', healthy);
     const rooms = service(await status(), 'rooms');
@@ -153,7 +153,7 @@ describe('thiscord logs', () => {
       await waitFor('the follower to start', async () => (await cli(['status', '--json'])).exitCode === 0);
       const result = await cli(['restart', 'rooms']);
       expect(result.exitCode).toBe(0);
-      const healthy = await follower.waitForLine('rooms healthy again', (line) => line.event === 'service.healthy', 20_000);
+      const healthy = await follower.waitForLine('rooms healthy again', (line) => line.event === 'service.running', 20_000);
       expect(healthy.service).toBe('rooms');
       expect(follower.lines.every((line) => line.service === 'rooms')).toBe(true);
     } finally {

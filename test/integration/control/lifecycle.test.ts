@@ -32,7 +32,7 @@ describe('a FATAL service', () => {
     const up = await RunningStack.up(stack, ['--max-restarts', '1', '--backoff-initial', '10ms', '--metrics-port', String(metricsPort)]);
     try {
       for (let kill = 0; kill < 2; kill++) {
-        const healthy = up.events('service.healthy', 'hub').length;
+        const healthy = up.events('service.running', 'hub').length;
         process.kill(up.pids().hub!, 'SIGKILL');
         if (kill === 0) await up.healthyAgain('hub', healthy);
       }

@@ -31,7 +31,7 @@ describe('thiscord up', () => {
   it('starts broker, rooms, hub, the IRC gateway and the web service in order, and restarts each after kill -9 without touching the others', async () => {
     const stack = await freshStack();
     const up = await RunningStack.up(stack);
-    expect(up.events('service.healthy').map((line) => line.service)).toEqual([...SERVICES]);
+    expect(up.events('service.running').map((line) => line.service)).toEqual([...SERVICES]);
     expect(up.events('supervisor.up')[0]).toMatchObject({ services: [...SERVICES] });
     const endpoints = await up.proc.waitForLine('the endpoints record', (line) => line.endpoints !== undefined);
     expect(endpoints.endpoints).toMatchObject({ irc: `irc://127.0.0.1:${stack.ircPort}`, web: `http://127.0.0.1:${stack.webPort}/` });
@@ -42,7 +42,7 @@ describe('thiscord up', () => {
     for (const victim of SERVICES) {
       const before = up.pids();
       const mark = up.mark();
-      const healthyCount = up.events('service.healthy', victim).length;
+      const healthyCount = up.events('service.running', victim).length;
       process.kill(before[victim]!, 'SIGKILL');
       const pid = await up.healthyAgain(victim, healthyCount);
       expect(pid).not.toBe(before[victim]);
@@ -50,13 +50,13 @@ describe('thiscord up', () => {
         SERVICES.filter((s) => s !== victim).map((service) => ({ service, exits: 0, alive: true })),
       );
       // Lifecycle events reach subscribers; the broker's own restart is announced once it is back.
-      for (const type of ['service.exited', 'service.restarting', 'service.healthy']) {
+      for (const type of ['service.exited', 'service.backoff', 'service.running']) {
         await events.waitFor(
           `${type} of ${victim}`,
           (e) =>
             e.topic === `system/${victim}` &&
             (e.payload as { type: string }).type === type &&
-            ((e.payload as { pid?: number }).pid === undefined || type !== 'service.healthy' || (e.payload as { pid: number }).pid === pid),
+            ((e.payload as { pid?: number }).pid === undefined || type !== 'service.running' || (e.payload as { pid: number }).pid === pid),
           10_000,
         );
       }
@@ -226,7 +226,7 @@ describe('thiscord up', () => {
   it('starts a subset with --only, with its dependencies', async () => {
     const stack = await freshStack();
     const up = await RunningStack.up(stack, ['--only', 'rooms']);
-    expect(up.events('service.healthy').map((line) => line.service)).toEqual(['broker', 'rooms']);
+    expect(up.events('service.running').map((line) => line.service)).toEqual(['broker', 'rooms']);
     up.proc.kill('SIGINT');
     expect((await up.proc.waitForExit()).code).toBe(0);
   }, 30_000);

@@ -89,14 +89,14 @@ describe('the subscriber', () => {
   it('hides health probes and broker stats unless --all or a prefix names them', () => {
     const probe = event('system/health/n1', 'health.probe');
     const stats = event('system/broker', 'broker.stats');
-    const started = event('system/hub', 'service.healthy');
+    const started = event('system/hub', 'service.running');
     const shown = (prefixes: string[], all = false) =>
       [probe, stats, started].filter(routineFilter(prefixes, all)).map((e) => e.payload.type);
-    expect(shown(['system/'])).toEqual(['service.healthy']);
-    expect(shown([])).toEqual(['service.healthy']);
-    expect(shown(['system/'], true)).toEqual(['health.probe', 'broker.stats', 'service.healthy']);
-    expect(shown(['system/health/'])).toEqual(['health.probe', 'service.healthy']);
-    expect(shown(['system/broker'])).toEqual(['broker.stats', 'service.healthy']);
+    expect(shown(['system/'])).toEqual(['service.running']);
+    expect(shown([])).toEqual(['service.running']);
+    expect(shown(['system/'], true)).toEqual(['health.probe', 'broker.stats', 'service.running']);
+    expect(shown(['system/health/'])).toEqual(['health.probe', 'service.running']);
+    expect(shown(['system/broker'])).toEqual(['broker.stats', 'service.running']);
   });
 
   it('shows moments in *_at fields as readable local times', () => {

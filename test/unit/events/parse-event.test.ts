@@ -5,10 +5,10 @@ import { EVENT_TYPES, type EventFields, type EventType, makeEvent, parseEvent } 
 /** One well-formed example of every event type; a type missing here does not compile. */
 const EXAMPLES: { [T in EventType]: EventFields[T] } = {
   'service.starting': { service: 'hub', attempt: 1, pid: 42 },
-  'service.healthy': { service: 'hub', pid: 42, ms: 61 },
+  'service.running': { service: 'hub', pid: 42, ms: 61 },
   'service.exited': { service: 'hub', pid: 42, code: null, signal: 'SIGKILL' },
   'service.unhealthy': { service: 'hub', pid: 42, failures: 3 },
-  'service.restarting': { service: 'hub', attempt: 2, delay_ms: 200 },
+  'service.backoff': { service: 'hub', attempt: 2, delay_ms: 200 },
   'service.fatal': { service: 'hub', restarts: 5, window_ms: 60_000, reason: 'exited too often' },
   'service.stopping': { service: 'hub', pid: 42 },
   'service.stopped': { service: 'hub', code: 0, signal: null },

@@ -19,10 +19,10 @@ const coloured = { colour: true, colours: logColours() };
 describe('formatPretty', () => {
   it('prints HH:MM:SS.mmm service | LEVEL message key=value', () => {
     const line = formatPretty(
-      { level: 30, time, pid: 1, hostname: 'h', service: 'hub', msg: 'hub healthy', event: 'service.healthy', ms: 61 },
+      { level: 30, time, pid: 1, hostname: 'h', service: 'hub', msg: 'hub healthy', event: 'service.running', ms: 61 },
       plain,
     );
-    expect(line).toBe('09:05:07.042 hub        | INFO  hub healthy event=service.healthy ms=61');
+    expect(line).toBe('09:05:07.042 hub        | INFO  hub healthy event=service.running ms=61');
   });
 
   it('quotes values with spaces and prints objects as JSON', () => {
