@@ -1,6 +1,7 @@
+import { encodeEnvelope } from '../../src/events/envelope.js';
 import type { EventPublisher } from '../../src/events/publisher.js';
 import { signEvent } from '../../src/events/signature.js';
-import type { RoutableEvent } from '../../src/events/topics.js';
+import { type RoutableEvent, topicOf } from '../../src/events/topics.js';
 import type { Journal } from './journal.js';
 import type { DirectoryState, RoomChange, RoomDirectory } from './room-directory.js';
 
@@ -30,11 +31,16 @@ export class CommitPipeline {
     const durable = this.journal.appendDurably(change);
     this.directory.apply(change);
     this.onApplied();
+    // Signed and encoded now, while the disk works on the change (appendDurably started its fsync).
     const event = describe?.();
+    const frame = event && encodeEnvelope(topicOf(event), signEvent(this.eventKey, event));
     if (this.journal.wantsCompaction) this.journal.compact(this.directory.snapshot());
-    // Published only once durable, so no subscriber hears of a change a crash could still undo.
-    return durable.then(() => {
-      if (event) this.events.publish(signEvent(this.eventKey, event));
-    });
+    // Published only once durable, so no subscriber hears of a change a crash could still undo,
+    // and only after the callers of the batch are answered: they wait on the disk, subscribers do not.
+    if (frame) void durable.then(() => setImmediate(() => this.events.enqueue(frame)), noPublishWithoutDurability);
+    return durable;
   }
 }
+
+/** A change that never became durable is not announced; its caller hears of the failure instead. */
+function noPublishWithoutDurability(): void {}

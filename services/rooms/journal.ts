@@ -135,11 +135,12 @@ export class Journal<S, C> {
    * Records one change and resolves once it is durable; nobody is answered before their change is
    * on disk. Throws, before anything is recorded, StorageFullError while the disk is full.
    *
-   * Changes share writes and fsyncs (group commit): those of one event-loop turn go out together,
-   * the fsync runs on libuv's thread pool, and whatever arrives meanwhile goes out in the next
-   * batch as soon as it completes. The event loop keeps serving during a flush, and no write
-   * touches the journal's last page while the kernel is writing it back (a write to a page under
-   * writeback waits for it).
+   * Changes share writes and fsyncs (group commit). With no fsync in flight, a change is written
+   * at once and its fsync started, so the caller's remaining work (signing its ticket and event)
+   * runs while the disk works instead of before it; whatever arrives while an fsync runs goes out
+   * together in the next batch as soon as it completes. The fsync runs on libuv's thread pool, so
+   * the event loop keeps serving during a flush, and no write touches the journal's last page
+   * while the kernel is writing it back (a write to a page under writeback waits for it).
    */
   appendDurably(change: C): Promise<void> {
     if (this.state === 'failed') throw this.failure!;
@@ -152,10 +153,9 @@ export class Journal<S, C> {
     const line = encodeRecord(++this.seq, change);
     this.unwritten.push(line);
     this.journalBytes += Buffer.byteLength(line);
-    return new Promise<void>((resolve, reject) => {
-      this.syncWaiters.push({ resolve, reject });
-      if (this.syncWaiters.length === 1 && !this.syncing) setImmediate(() => this.flush());
-    });
+    const durable = new Promise<void>((resolve, reject) => this.syncWaiters.push({ resolve, reject }));
+    this.flush();
+    return durable;
   }
 
   private flush(): void {

@@ -74,8 +74,11 @@ describe('room journal on a filling disk', () => {
     const failures: Error[] = [];
     const journal = new Journal<State, Change>(where, { fs: disk.fs, reserveBytes: RESERVE, onFailure: (error) => failures.push(error) });
     journal.open();
+    // The first change is on its way to the disk; the next 100 queue behind it as one batch.
+    const first = journal.appendDurably({ key: 'first', add: 1 });
     disk.free = 0;
     const big = Array.from({ length: 100 }, (_, i) => journal.appendDurably({ key: `key-${'x'.repeat(40)}-${i}`, add: i }));
+    await first;
     const outcomes = await Promise.allSettled(big);
     expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
     expect(failures).toHaveLength(1);

@@ -60,6 +60,35 @@ describe('storage syncs before it answers', () => {
     }
   });
 
+  it('starts writing and syncing a change at once when no sync is in flight', async () => {
+    const disk = new TestDisk();
+    const journal = new Journal<State, Change>(dir(), { fs: disk.fs, reserveBytes: 4096 });
+    journal.open();
+    const durable = journal.appendDurably({ key: 'a', add: 1 });
+    // Before the caller does anything else: its remaining work overlaps the disk's.
+    expect(disk.log.some((entry) => entry.startsWith('write rooms.journal') && seqsIn(entry).includes(1))).toBe(true);
+    await durable;
+    journal.close();
+  });
+
+  it('gives the changes made while a sync is in flight one write and one sync between them (group commit)', async () => {
+    const disk = new TestDisk();
+    const journal = new Journal<State, Change>(dir(), { fs: disk.fs, reserveBytes: 4096 });
+    journal.open();
+    const first = journal.appendDurably({ key: 'a', add: 1 });
+    const queued = Array.from({ length: 10 }, () => journal.appendDurably({ key: 'a', add: 1 }));
+    await Promise.all([first, ...queued]);
+    const journalEntries = disk.log.filter((entry) => /^(write|sync) rooms\.journal/.test(entry));
+    expect(journalEntries.map((entry) => entry.split(' ', 2).join(' '))).toEqual([
+      'write rooms.journal',
+      'sync rooms.journal',
+      'write rooms.journal',
+      'sync rooms.journal',
+    ]);
+    expect(seqsIn(journalEntries[2]!)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    journal.close();
+  });
+
   it('makes a new journal durable in its directory before the first answer', async () => {
     const where = dir();
     const disk = new TestDisk();
