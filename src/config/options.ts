@@ -35,8 +35,14 @@ export interface CommonConfig {
   logFormat: LogFormat;
 }
 
+/**
+ * An option whose parser yargs' types can read: with a default, a command's handler gets a `T`,
+ * not `unknown`, so tsc checks what the handler does with it.
+ */
+export type ParsedOption<T> = Options & { default: string | number; coerce: (value: unknown) => T };
+
 /** A yargs option whose value is validated by `parse`, so errors name the flag. */
-function validated(describe: string, defaultValue: unknown, parse: (value: unknown) => unknown): Options {
+function validated<T>(describe: string, defaultValue: string, parse: (value: unknown) => T): ParsedOption<T> {
   return { describe, default: defaultValue, type: 'string', coerce: parse, group: 'Stack:' };
 }
 
@@ -44,15 +50,15 @@ function validated(describe: string, defaultValue: unknown, parse: (value: unkno
  * A whole-number option. No yargs `type: 'number'`: yargs would turn `--hub-port abc` into NaN before
  * the parser could quote what was typed; untyped, numbers still arrive as numbers and the rest as text.
  */
-export function integerOption(flag: string, describe: string, defaultValue: number, min: number, max: number): Options {
+export function integerOption(flag: string, describe: string, defaultValue: number, min: number, max: number): ParsedOption<number> {
   return { describe, default: defaultValue, requiresArg: true, coerce: (v: unknown) => parseInteger(flag, v, min, max) };
 }
 
-export function portOption(flag: string, describe: string, defaultValue: number): Options {
+export function portOption(flag: string, describe: string, defaultValue: number): ParsedOption<number> {
   return { describe, default: defaultValue, requiresArg: true, coerce: (v: unknown) => parsePort(flag, v), group: 'Stack:' };
 }
 
-export function durationOption(flag: string, describe: string, defaultValue: string, minMs = 0): Options {
+export function durationOption(flag: string, describe: string, defaultValue: string, minMs = 0): ParsedOption<number> {
   return { describe, default: defaultValue, type: 'string', coerce: (v: unknown) => parseDurationMs(flag, v, minMs) };
 }
 

@@ -1,20 +1,11 @@
-import type { CommandModule } from 'yargs';
-import { type CommonArgs, commonConfigFrom, withEnv } from '../../config/options.js';
+import { commonConfigFrom, withEnv } from '../../config/options.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
 import { CliError } from '../cli-error.js';
+import { defineCommand } from '../command.js';
 import { examples } from '../examples.js';
-import { type PassphraseArgs, passphraseFrom, passphraseOptions } from '../passphrase.js';
+import { passphraseFrom, passphraseOptions } from '../passphrase.js';
 
-interface ChatArgs extends CommonArgs, PassphraseArgs {
-  user?: string;
-  room?: string;
-  create: boolean;
-  private: boolean;
-}
-
-export const chatCommand: CommandModule<object, ChatArgs> = {
-  command: 'chat',
-  describe: 'chat in rooms through the hub (asks for user and room when not given)',
+export const chatCommand = defineCommand({
   builder: (yargs) =>
     yargs
       .options(withEnv({ user: { type: 'string', describe: 'who you are (also THISCORD_USER)' } }))
@@ -28,7 +19,7 @@ export const chatCommand: CommandModule<object, ChatArgs> = {
           ['create a private room and chat in it', 'thiscord chat --user alice --room study-group --create --private'],
           ['ask for everything, like the seed client', 'thiscord chat'],
         ]),
-      ) as never,
+      ),
   handler: async (args) => {
     for (const [flag, value] of [
       ['--user', args.user],
@@ -47,4 +38,4 @@ export const chatCommand: CommandModule<object, ChatArgs> = {
     }).run();
     process.exit(0);
   },
-};
+});

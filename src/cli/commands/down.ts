@@ -1,21 +1,14 @@
-import type { CommandModule } from 'yargs';
 import { ControlClient, ControlError } from '../../clients/control/control-client.js';
-import { type CommonArgs, commonConfigFrom, durationOption } from '../../config/options.js';
+import { commonConfigFrom, durationOption } from '../../config/options.js';
+import { defineCommand } from '../command.js';
 
-interface DownArgs extends CommonArgs {
-  json: boolean;
-  timeout: number;
-}
-
-export const downCommand: CommandModule<object, DownArgs> = {
-  command: 'down',
-  describe: 'stop the stack running on this data dir (detached or in another terminal), and wait until it has stopped',
+export const downCommand = defineCommand({
   builder: (yargs) =>
     yargs
       .option('json', { type: 'boolean', default: false, describe: 'print {"stopped": true, "pid": ...}' })
       .option('timeout', durationOption('timeout', 'how long to wait for everything to stop', '60s', 100))
       .example('$0 down', '')
-      .epilogue('Exit codes: 0 stopped, 1 no stack running for this data dir (or it did not stop in time), 2 bad usage.') as never,
+      .epilogue('Exit codes: 0 stopped, 1 no stack running for this data dir (or it did not stop in time), 2 bad usage.'),
   handler: async (args) => {
     const client = new ControlClient(commonConfigFrom(args).dataDir);
     const { pid } = await client.call('shutdown');
@@ -34,4 +27,4 @@ export const downCommand: CommandModule<object, DownArgs> = {
     }
     process.stdout.write(args.json ? `${JSON.stringify({ stopped: true, pid })}\n` : `stopped the stack (supervisor pid ${pid})\n`);
   },
-};
+});

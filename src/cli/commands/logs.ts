@@ -1,23 +1,14 @@
-import type { CommandModule } from 'yargs';
 import { ControlClient, ControlError } from '../../clients/control/control-client.js';
-import { type CommonArgs, commonConfigFrom, integerOption } from '../../config/options.js';
+import { commonConfigFrom, integerOption } from '../../config/options.js';
 import { formatPretty, type PrettyStyle, parseRecord, wantsColour } from '../../logging/pretty.js';
 import { type LogChunk, MAX_LOG_LINES } from '../../protocol/control-api.js';
 import { logColours, SERVICE_NAMES } from '../../stack/registry.js';
-
-interface LogsArgs extends CommonArgs {
-  follow: boolean;
-  service?: string;
-  lines: number;
-  json: boolean;
-}
+import { defineCommand } from '../command.js';
 
 /** How long one follow call waits on the supervisor before asking again. */
 const FOLLOW_WAIT_MS = 25_000;
 
-export const logsCommand: CommandModule<object, LogsArgs> = {
-  command: 'logs',
-  describe: "print the running stack's recent log (from the supervisor's memory), and follow it with -f",
+export const logsCommand = defineCommand({
   builder: (yargs) =>
     yargs
       .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep printing new lines until Ctrl-C' })
@@ -26,7 +17,7 @@ export const logsCommand: CommandModule<object, LogsArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the NDJSON records as they are' })
       .example('$0 logs -n 20', 'the last 20 lines')
       .example('$0 logs -f --service hub', "follow the hub's lines")
-      .epilogue('Exit codes: 0 done, 1 no stack running for this data dir, 2 bad usage.') as never,
+      .epilogue('Exit codes: 0 done, 1 no stack running for this data dir, 2 bad usage.'),
   handler: async (args) => {
     const client = new ControlClient(commonConfigFrom(args).dataDir);
     const style = { colour: wantsColour(process.stdout), colours: logColours() };
@@ -57,7 +48,7 @@ export const logsCommand: CommandModule<object, LogsArgs> = {
       print(chunk);
     }
   },
-};
+});
 
 function pretty(line: string, style: PrettyStyle): string {
   const record = parseRecord(line);

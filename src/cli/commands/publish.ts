@@ -1,15 +1,8 @@
-import type { CommandModule } from 'yargs';
-import { brokerPullEndpoint, type CommonArgs, commonConfigFrom, durationOption } from '../../config/options.js';
+import { brokerPullEndpoint, commonConfigFrom, durationOption } from '../../config/options.js';
 import { makeEvent } from '../../events/types.js';
 import { CliError } from '../cli-error.js';
+import { defineCommand } from '../command.js';
 import { examples } from '../examples.js';
-
-interface PublishArgs extends CommonArgs {
-  topic: string;
-  text?: string;
-  json?: string;
-  timeout: number;
-}
 
 export function payloadFrom(text: string | undefined, json: string | undefined): unknown {
   if (json !== undefined) {
@@ -25,9 +18,7 @@ export function payloadFrom(text: string | undefined, json: string | undefined):
   return makeEvent('note', 'cli', { text: text ?? '' });
 }
 
-export const publishCommand: CommandModule<object, PublishArgs> = {
-  command: 'publish <topic> [text]',
-  describe: 'send one event to the broker and exit once it is handed over',
+export const publishCommand = defineCommand({
   builder: (yargs) =>
     yargs
       .positional('topic', { type: 'string', demandOption: true, describe: 'topic, e.g. room/general' })
@@ -39,7 +30,7 @@ export const publishCommand: CommandModule<object, PublishArgs> = {
           ["the seed's demo", 'thiscord publish room/general "hello group"'],
           ['any JSON payload', `thiscord publish system/test --json '{"type":"note","n":1}'`],
         ]),
-      ) as never,
+      ),
   handler: async (args) => {
     if (args.topic.trim() === '') throw new CliError('the topic must not be empty, e.g. room/general');
     const payload = payloadFrom(args.text, args.json);
@@ -48,4 +39,4 @@ export const publishCommand: CommandModule<object, PublishArgs> = {
     const { publishOnce } = await import('../../clients/events/publish.js');
     await publishOnce(brokerPullEndpoint(config), args.topic, payload, args.timeout);
   },
-};
+});

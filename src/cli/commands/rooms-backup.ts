@@ -1,30 +1,32 @@
-import type { Argv, CommandModule } from 'yargs';
-import { type CommonArgs, commonConfigFrom } from '../../config/options.js';
+import type { Argv } from 'yargs';
+import { commonConfigFrom } from '../../config/options.js';
+import { type CommonFlags, subcommand } from '../command.js';
 
-interface FileArgs extends CommonArgs {
-  file?: string;
-}
-
-const fileArgument = (describe: string) => (yargs: Argv) => yargs.positional('file', { type: 'string', describe, demandOption: true });
+const fileArgument = (describe: string) => (yargs: Argv<CommonFlags>) =>
+  yargs.positional('file', { type: 'string', describe, demandOption: true });
 
 /** `thiscord rooms backup FILE`: a consistent copy of the room store, while the service runs or not. */
-export const roomsBackupCommand: CommandModule<object, FileArgs> = {
-  command: 'backup <file>',
-  describe: 'write a consistent copy of the room store to FILE (the room service may keep running)',
-  builder: fileArgument('where to write the backup (mode 0600)') as never,
-  handler: async (args) => {
-    const { backup } = await import('./room-store-admin.js');
-    backup(commonConfigFrom(args).dataDir, args.file!);
+export const roomsBackupCommand = subcommand(
+  'backup <file>',
+  'write a consistent copy of the room store to FILE (the room service may keep running)',
+  {
+    builder: fileArgument('where to write the backup (mode 0600)'),
+    handler: async (args) => {
+      const { backup } = await import('./room-store-admin.js');
+      backup(commonConfigFrom(args).dataDir, args.file);
+    },
   },
-};
+);
 
 /** `thiscord rooms restore FILE`: put a backup in place, the room service stopped. */
-export const roomsRestoreCommand: CommandModule<object, FileArgs> = {
-  command: 'restore <file>',
-  describe: 'replace the room store with a backup (stop the room service first; the current files are kept aside)',
-  builder: fileArgument('a file written by `thiscord rooms backup`') as never,
-  handler: async (args) => {
-    const { restore } = await import('./room-store-admin.js');
-    restore(commonConfigFrom(args).dataDir, args.file!);
+export const roomsRestoreCommand = subcommand(
+  'restore <file>',
+  'replace the room store with a backup (stop the room service first; the current files are kept aside)',
+  {
+    builder: fileArgument('a file written by `thiscord rooms backup`'),
+    handler: async (args) => {
+      const { restore } = await import('./room-store-admin.js');
+      restore(commonConfigFrom(args).dataDir, args.file);
+    },
   },
-};
+);

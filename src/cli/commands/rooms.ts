@@ -1,4 +1,4 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { askSecret } from '../../clients/prompter.js';
 import type { RoomsAdmin } from '../../clients/rooms/admin.js';
 import { ttlSeconds } from '../../clients/rooms/room-access.js';
@@ -6,34 +6,36 @@ import { type CommonArgs, commonConfigFrom, withEnv } from '../../config/options
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
 import { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
 import { CliError } from '../cli-error.js';
+import { type CommonFlags, defineCommand, subcommand } from '../command.js';
 import { examples } from '../examples.js';
 import { type PassphraseArgs, passphraseFrom, passphraseOptions } from '../passphrase.js';
 import { roomsBackupCommand, roomsRestoreCommand } from './rooms-backup.js';
 import { roomsFsckCommand } from './rooms-fsck.js';
 
-interface RoomsArgs extends CommonArgs, PassphraseArgs {
-  user?: string;
-  private?: boolean;
-  ttl?: string;
-  topic?: string;
-  unlisted?: boolean;
-  json: boolean;
-  name?: string;
-  target?: string;
-}
+/** The flags of `rooms` and of each of its actions. */
+const roomsFlags = (yargs: Argv<CommonFlags>) =>
+  yargs
+    .options(withEnv({ user: { type: 'string', describe: 'who you are (also THISCORD_USER)' } }))
+    .options(passphraseOptions)
+    .option('private', { type: 'boolean', describe: 'create: a private room; asks for its passphrase unless one is given' })
+    .option('ttl', { type: 'string', describe: 'create: a temporary room that expires after this long, e.g. 2h or 7d' })
+    .option('topic', { type: 'string', describe: 'create: the room topic' })
+    .option('unlisted', { type: 'boolean', describe: 'create: leave the room out of list_rooms' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the service answer as JSON' });
+type RoomsFlags = ReturnType<typeof roomsFlags> extends Argv<infer Flags> ? Flags : never;
 
 /** The client library (and the xmlrpc package under it) is loaded only when a rooms command runs. */
-async function adminFor(args: RoomsArgs): Promise<{ admin: RoomsAdmin; args: RoomsArgs }> {
+async function adminFor(args: CommonArgs): Promise<RoomsAdmin> {
   const [{ RoomsAdmin }, { RoomsClient }] = await Promise.all([
     import('../../clients/rooms/admin.js'),
     import('../../clients/rooms/rooms-client.js'),
   ]);
   const config = commonConfigFrom(args);
   const client = new RoomsClient({ host: config.host, port: config.roomsPort });
-  return { admin: new RoomsAdmin(client, config.dataDir, (line) => process.stdout.write(`${line}\n`)), args };
+  return new RoomsAdmin(client, config.dataDir, (line) => process.stdout.write(`${line}\n`));
 }
 
-function requireUser(args: RoomsArgs): string {
+function requireUser(args: { user?: string | undefined }): string {
   if (!args.user) throw new CliError('say who you are with --user <name> (or THISCORD_USER)');
   if (!isValidName(args.user)) throw new CliError(`--user must be ${NAME_RULE}`);
   return args.user;
@@ -45,13 +47,13 @@ function requireName(value: string | undefined, what: string): string {
 }
 
 /** create: the passphrase given, or asked for (hidden) when --private names none. */
-async function newRoomPassphrase(args: RoomsArgs): Promise<string | undefined> {
+async function newRoomPassphrase(name: string, args: PassphraseArgs & { private?: boolean | undefined }): Promise<string | undefined> {
   const given = passphraseFrom(args);
-  return given ?? (args.private ? askSecret(`Passphrase for the new room ${args.name}: `) : undefined);
+  return given ?? (args.private ? askSecret(`Passphrase for the new room ${name}: `) : undefined);
 }
 
 /** join: the passphrase given; on a terminal, asked for (hidden) when the room turns out to need one. */
-async function joinAsking(admin: RoomsAdmin, name: string, user: string, args: RoomsArgs): Promise<unknown> {
+async function joinAsking(admin: RoomsAdmin, name: string, user: string, args: PassphraseArgs & { json: boolean }): Promise<unknown> {
   const given = passphraseFrom(args);
   try {
     return await admin.join(name, user, given, args.json);
@@ -63,47 +65,42 @@ async function joinAsking(admin: RoomsAdmin, name: string, user: string, args: R
   }
 }
 
-const action = (
+/** One action of `rooms`: its positionals (if any) on top of the rooms flags, and what it asks the room service. */
+const action = <Args extends RoomsFlags>(
   command: string,
   describe: string,
-  run: (admin: RoomsAdmin, args: RoomsArgs) => Promise<unknown>,
-  positional?: (y: Argv) => Argv,
-): CommandModule<object, RoomsArgs> => ({
-  command,
-  describe,
-  builder: (yargs) => (positional ? positional(yargs as Argv) : yargs) as never,
-  handler: async (argv) => {
-    const { admin, args } = await adminFor(argv);
-    await run(admin, args);
-  },
-});
+  run: (admin: RoomsAdmin, args: ArgumentsCamelCase<Args>) => Promise<unknown>,
+  builder: (yargs: Argv<RoomsFlags>) => Argv<Args>,
+) =>
+  subcommand(command, describe, {
+    builder,
+    handler: async (args) => {
+      await run(await adminFor(args), args);
+    },
+  });
 
-const roomName = (y: Argv): Argv => y.positional('name', { type: 'string', describe: 'room name' });
+const noPositionals = (yargs: Argv<RoomsFlags>) => yargs;
+const roomName = (yargs: Argv<RoomsFlags>) => yargs.positional('name', { type: 'string', describe: 'room name' });
+const roomAndTarget = (yargs: Argv<RoomsFlags>) => roomName(yargs).positional('target', { type: 'string', describe: 'user to kick' });
 
-export const roomsCommand: CommandModule<object, RoomsArgs> = {
-  command: 'rooms',
-  describe: 'manage rooms: list, create, join, info, leave, delete, kick (no action: ask interactively)',
+export const roomsCommand = defineCommand({
   builder: (yargs) =>
-    yargs
-      .options(withEnv({ user: { type: 'string', describe: 'who you are (also THISCORD_USER)' } }))
-      .options(passphraseOptions)
-      .option('private', { type: 'boolean', describe: 'create: a private room; asks for its passphrase unless one is given' })
-      .option('ttl', { type: 'string', describe: 'create: a temporary room that expires after this long, e.g. 2h or 7d' })
-      .option('topic', { type: 'string', describe: 'create: the room topic' })
-      .option('unlisted', { type: 'boolean', describe: 'create: leave the room out of list_rooms' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the service answer as JSON' })
-      .command(action('list', 'list the rooms', (admin, a) => admin.list(a.json)))
+    roomsFlags(yargs)
+      .command(action('list', 'list the rooms', (admin, a) => admin.list(a.json), noPositionals))
       .command(
         action(
           'create <name>',
           'create a room you own (and join it)',
-          async (admin, a) =>
-            admin.create(
-              requireName(a.name, 'the room name'),
-              requireUser(a),
-              { passphrase: await newRoomPassphrase(a), ttl_seconds: ttlSeconds(a.ttl), topic: a.topic, unlisted: a.unlisted },
-              a.json,
-            ),
+          async (admin, a) => {
+            const name = requireName(a.name, 'the room name');
+            const options = {
+              passphrase: await newRoomPassphrase(name, a),
+              ttl_seconds: ttlSeconds(a.ttl),
+              topic: a.topic,
+              unlisted: a.unlisted,
+            };
+            return admin.create(name, requireUser(a), options, a.json);
+          },
           roomName,
         ),
       )
@@ -144,22 +141,22 @@ export const roomsCommand: CommandModule<object, RoomsArgs> = {
           'kick <name> <target>',
           'remove a user from a room you own, for good',
           (admin, a) => admin.kick(requireName(a.name, 'the room name'), requireUser(a), requireName(a.target, 'the user to kick'), a.json),
-          (y) => roomName(y).positional('target', { type: 'string', describe: 'user to kick' }),
+          roomAndTarget,
         ),
       )
-      .command(roomsFsckCommand as never)
-      .command(roomsBackupCommand as never)
-      .command(roomsRestoreCommand as never)
+      .command(roomsFsckCommand)
+      .command(roomsBackupCommand)
+      .command(roomsRestoreCommand)
       .epilogue(
         examples([
           ['a private group for a week (asks for its passphrase)', 'thiscord rooms create study-group --user alice --ttl 7d --private'],
           ['join it (asks for the passphrase; or --passphrase-file, THISCORD_PASSPHRASE)', 'thiscord rooms join study-group --user bob'],
           ['the interactive flow', 'thiscord rooms'],
         ]),
-      ) as never,
-  handler: async (argv) => {
-    const { admin, args } = await adminFor(argv);
+      ),
+  handler: async (args) => {
+    const admin = await adminFor(args);
     const { interactiveAdmin } = await import('../../clients/rooms/admin.js');
     await interactiveAdmin(admin, { user: args.user, passphrase: passphraseFrom(args) });
   },
-};
+});

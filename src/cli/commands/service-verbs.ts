@@ -1,29 +1,17 @@
-import type { CommandModule } from 'yargs';
 import { CONTROL_EXIT, ControlClient } from '../../clients/control/control-client.js';
 import { formatServices } from '../../clients/control/format-status.js';
-import { type CommonArgs, commonConfigFrom } from '../../config/options.js';
+import { commonConfigFrom } from '../../config/options.js';
 import { ALL_SERVICES } from '../../protocol/control-api.js';
 import { SERVICE_NAMES } from '../../stack/registry.js';
-
-interface VerbArgs extends CommonArgs {
-  service: string;
-  json: boolean;
-}
+import { defineCommand } from '../command.js';
 
 /** Long enough for a graceful stop (--stop-grace) and a start (--ready-timeout) of every service. */
 const VERB_TIMEOUT_MS = 120_000;
 
 const SERVICES_HELP = `${SERVICE_NAMES.join(', ')}, or ${ALL_SERVICES}`;
 
-function verbCommand(
-  verb: 'start' | 'stop' | 'restart',
-  describe: string,
-  wanted: string,
-  example: string,
-): CommandModule<object, VerbArgs> {
-  return {
-    command: `${verb} <service>`,
-    describe,
+function verbCommand(verb: 'start' | 'stop' | 'restart', wanted: string, example: string) {
+  return defineCommand({
     builder: (yargs) =>
       yargs
         .positional('service', { type: 'string', demandOption: true, describe: SERVICES_HELP })
@@ -31,25 +19,15 @@ function verbCommand(
         .example(`$0 ${verb} ${example}`, '')
         .epilogue(
           `Exit codes: 0 done, 1 no stack running for this data dir, 2 bad usage, 3 a service is not ${wanted} afterwards (e.g. FATAL).`,
-        ) as never,
+        ),
     handler: async (args) => {
       const services = await new ControlClient(commonConfigFrom(args).dataDir).call(verb, [args.service], VERB_TIMEOUT_MS);
       process.stdout.write(`${args.json ? JSON.stringify(services) : formatServices(services)}\n`);
       process.exitCode = services.every((service) => service.state === wanted) ? CONTROL_EXIT.done : CONTROL_EXIT.fatal;
     },
-  };
+  });
 }
 
-export const startCommand = verbCommand('start', 'start a stopped or FATAL service of the running stack (or all)', 'running', 'hub');
-export const stopCommand = verbCommand(
-  'stop',
-  'stop one service of the running stack (or all) until "start"; the others keep running',
-  'stopped',
-  'rooms',
-);
-export const restartCommand = verbCommand(
-  'restart',
-  'restart one service of the running stack (or all) gracefully; the others keep running, chat clients reconnect',
-  'running',
-  'hub',
-);
+export const startCommand = verbCommand('start', 'running', 'hub');
+export const stopCommand = verbCommand('stop', 'stopped', 'rooms');
+export const restartCommand = verbCommand('restart', 'running', 'hub');

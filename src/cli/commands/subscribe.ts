@@ -1,22 +1,13 @@
-import type { CommandModule } from 'yargs';
 import { formatEvent } from '../../clients/events/format-event.js';
 import { routineFilter } from '../../clients/events/routine-events.js';
-import { brokerPubEndpoint, type CommonArgs, commonConfigFrom, integerOption } from '../../config/options.js';
+import { brokerPubEndpoint, commonConfigFrom, integerOption } from '../../config/options.js';
+import { defineCommand } from '../command.js';
 import { examples } from '../examples.js';
-
-interface SubscribeArgs extends CommonArgs {
-  prefix: string[];
-  json: boolean;
-  all: boolean;
-  count: number;
-}
 
 /** How long without a broker before the subscriber says it cannot reach one (it keeps trying). */
 const UNREACHABLE_AFTER_MS = 2000;
 
-export const subscribeCommand: CommandModule<object, SubscribeArgs> = {
-  command: 'subscribe [prefix..]',
-  describe: 'print events from the broker, filtered by topic prefix (room/, user/, system/; none = all)',
+export const subscribeCommand = defineCommand({
   builder: (yargs) =>
     yargs
       .positional('prefix', { type: 'string', array: true, default: [], describe: 'topic prefixes to subscribe to' })
@@ -33,7 +24,7 @@ export const subscribeCommand: CommandModule<object, SubscribeArgs> = {
           ['machine-readable', 'thiscord subscribe --json | jq .payload.type'],
           ['everything, health probes and broker stats included', 'thiscord subscribe --all'],
         ]),
-      ) as never,
+      ),
   handler: async (args) => {
     const config = commonConfigFrom(args);
     const endpoint = brokerPubEndpoint(config);
@@ -76,4 +67,4 @@ export const subscribeCommand: CommandModule<object, SubscribeArgs> = {
       clearTimeout(unreachable);
     }
   },
-};
+});

@@ -1,7 +1,7 @@
-import type { CommandModule } from 'yargs';
 import { type CommonArgs, durationOption, integerOption, withEnv } from '../../config/options.js';
 import { parseDurationMs, parsePort } from '../../config/validate.js';
 import { SERVICE_NAMES } from '../../stack/registry.js';
+import { defineCommand } from '../command.js';
 
 export interface UpArgs extends CommonArgs {
   only?: string;
@@ -22,7 +22,10 @@ export interface UpArgs extends CommonArgs {
 }
 
 const upOptions = {
-  only: { type: 'string', describe: 'start only these services (and what they depend on), e.g. broker,rooms' },
+  only: {
+    type: 'string',
+    describe: `start only these services (and what they depend on) of ${SERVICE_NAMES.join(', ')}, e.g. broker,rooms`,
+  },
   'ready-timeout': durationOption('ready-timeout', 'how long a service has to become healthy', '10s', 100),
   'probe-interval': durationOption('probe-interval', 'how often running services are probed', '2s', 50),
   'probe-failures': integerOption('probe-failures', 'failed probes in a row after which a service is killed and restarted', 3, 1, 100),
@@ -51,16 +54,14 @@ const upOptions = {
   'log-files': integerOption('log-files', 'with --detach: rotated log files kept', 5, 0, 1000),
 } as const;
 
-export const upCommand: CommandModule<object, UpArgs> = {
-  command: 'up',
-  describe: `start every service (${SERVICE_NAMES.join(', ')}) under one supervisor (Ctrl-C stops them)`,
+export const upCommand = defineCommand({
   builder: (yargs) =>
     yargs
-      .options(withEnv(upOptions as never))
+      .options(withEnv(upOptions))
       .example('$0 up', 'everything on the default ports')
       .example('$0 up --detach --metrics-port 9464', 'in the background, with metrics for Prometheus')
-      .example('$0 up --only broker,rooms --log-format json', '') as never,
+      .example('$0 up --only broker,rooms --log-format json', ''),
   // The supervisor and everything it loads are imported only when `up` runs, so that every other
   // command (status above all, a round trip that should feel instant) starts without them.
   handler: async (args) => (await import('./up-stack.js')).runUp(args),
-};
+});

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import yargs from 'yargs';
 import { serveCommand } from '../../../src/cli/commands/serve.js';
-import type { CommonConfig } from '../../../src/config/options.js';
+import { type CommonConfig, commonOptions } from '../../../src/config/options.js';
 import type { EventSource } from '../../../src/events/types.js';
 import type { LogSource } from '../../../src/logging/logger.js';
 import { defineService } from '../../../src/runtime/definition.js';
@@ -48,7 +48,8 @@ const withEcho = [...SERVICE_REGISTRY, echoEntry] as unknown as readonly Service
 async function serveHelp(registry: readonly ServiceEntry<ServiceName>[]): Promise<string> {
   let help = '';
   await yargs(['serve', '--help'])
-    .command(serveCommand(registry))
+    .options(commonOptions())
+    .command('serve <service>', 'run one service', serveCommand(registry))
     .exitProcess(false)
     .parseAsync(['serve', '--help'], {}, (_error, _argv, output) => {
       help = output;
