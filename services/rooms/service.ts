@@ -1,5 +1,6 @@
 import { brokerPullEndpoint, durationOption, integerOption } from '../../src/config/options.js';
 import { defineService } from '../../src/runtime/definition.js';
+import { listenOn } from '../../src/runtime/listen.js';
 import { describeListenError } from '../../src/runtime/startup-error.js';
 import type { DirectoryState, RoomChange } from './room-directory.js';
 
@@ -126,11 +127,8 @@ export const roomsService = defineService({
       { maxBodyBytes: args.maxBodyBytes as number, requestTimeoutMs: args.requestTimeout as number },
       logger,
     );
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) =>
-        reject(describeListenError(error, { service: 'rooms', host: config.host, port: config.roomsPort, flag: 'rooms-port' })),
-      );
-      server.listen(config.roomsPort, config.host, resolve);
+    await listenOn(server, { host: config.host, port: config.roomsPort }).catch((error: unknown) => {
+      throw describeListenError(error, { service: 'rooms', host: config.host, port: config.roomsPort, flag: 'rooms-port' });
     });
     logger.info(
       { ready: true, endpoint: `http://${config.host}:${config.roomsPort}/RPC2`, rooms: ops.roomCount, replayed: recovered.changes.length },

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../src/logging/logger.js';
 import { isValidName } from '../../src/protocol/names.js';
+import { listenOn } from '../../src/runtime/listen.js';
 import { type BridgeSettings, bridgeToHub, CLOSE } from './hub-bridge.js';
 import type { AllowedOrigins } from './origins.js';
 import type { roomApi } from './room-api.js';
@@ -68,13 +69,7 @@ export class WebServer {
   }
 
   listen(host: string, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host, port, backlog: 4096 }, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    return listenOn(this.server, { host, port, backlog: 4096 });
   }
 
   /** Tells every browser the service is going away (they reconnect) and closes within the grace period. */

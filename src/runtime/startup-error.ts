@@ -13,7 +13,7 @@ export class StartupError extends Error {
   }
 }
 
-interface ListenTarget {
+export interface ListenTarget {
   service: string;
   /** What listens there, when a service has several sockets: "PULL", "PUB". */
   what?: string;

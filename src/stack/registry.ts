@@ -5,6 +5,7 @@ import { roomsService } from '../../services/rooms/service.js';
 import { webEndpoint, webService } from '../../services/web/service.js';
 import { brokerPubEndpoint, brokerPullEndpoint, type CommonConfig, hubLocalSocket, ircLocalSocket } from '../config/options.js';
 import type { ServiceDefinition } from '../runtime/definition.js';
+import type { ListenTarget } from '../runtime/startup-error.js';
 import type { Probe } from '../supervisor/probes/probe.js';
 
 /**
@@ -42,6 +43,11 @@ export interface ServiceEntry<Name extends string = string> {
   probe(config: CommonConfig): Promise<Probe>;
   /** Set on the event broker alone: lifecycle events are held while it is down (src/supervisor/event-hold.ts). */
   carriesEvents?: boolean;
+  /**
+   * Its TCP ports, which the supervisor binds and hands to each of its processes so that a restart
+   * refuses no connection (src/supervisor/held-sockets.ts). The broker's are ZeroMQ's to bind.
+   */
+  heldPorts?(config: CommonConfig): ListenTarget[];
 }
 
 /**
@@ -65,6 +71,7 @@ export const SERVICE_REGISTRY = [
     restart: 'permanent',
     colour: 'magenta',
     endpoint: (c) => `http://${c.host}:${c.roomsPort}/RPC2`,
+    heldPorts: (c) => [{ service: 'rooms', host: c.host, port: c.roomsPort, flag: 'rooms-port' }],
     probe: async (c) => new (await import('../supervisor/probes/rooms-probe.js')).RoomsProbe(c.host, c.roomsPort),
   },
   {
@@ -73,6 +80,7 @@ export const SERVICE_REGISTRY = [
     restart: 'permanent',
     colour: 'green',
     endpoint: (c) => `tcp://${c.host}:${c.hubPort}`,
+    heldPorts: (c) => [{ service: 'hub', host: c.host, port: c.hubPort, flag: 'hub-port' }],
     // Its local socket: outside the client connection quotas, so a hub full of clients is still probed.
     probe: async (c) => new (await import('../supervisor/probes/hub-probe.js')).HubProbe({ path: hubLocalSocket(c) }),
   },
@@ -82,6 +90,7 @@ export const SERVICE_REGISTRY = [
     restart: 'permanent',
     colour: 'brightMagenta',
     endpoint: (c) => `irc://${c.host}:${c.ircPort}`,
+    heldPorts: (c) => [{ service: 'irc', host: c.host, port: c.ircPort, flag: 'irc-port' }],
     // Its local socket: outside the client caps, so a gateway full of clients is still probed.
     probe: async (c) => new (await import('../supervisor/probes/irc-probe.js')).IrcProbe({ path: ircLocalSocket(c) }),
   },
@@ -91,6 +100,7 @@ export const SERVICE_REGISTRY = [
     restart: 'permanent',
     colour: 'brightCyan',
     endpoint: webEndpoint,
+    heldPorts: (c) => [{ service: 'web', host: c.host, port: c.webPort, flag: 'web-port' }],
     // The page as a browser gets it; not through to the hub, whose restarts are its own.
     probe: async (c) => new (await import('../supervisor/probes/web-probe.js')).WebProbe(c.host, c.webPort),
   },

@@ -39,20 +39,26 @@ interface ChildListeners {
   /** Any message the service sends but `listening` (its figures). */
   message(message: ServiceMessage): void;
 }
-export type Launcher = (spec: ChildSpec, listeners: ChildListeners) => ChildProcessHandle;
+/** Listening sockets passed down (held-sockets.ts): descriptors for stdio slots 3, 4, … and the variable naming them. */
+export interface Inheritance {
+  stdio: readonly number[];
+  env: Record<string, string>;
+}
+export type Launcher = (spec: ChildSpec, listeners: ChildListeners, inherited: Inheritance) => ChildProcessHandle;
 
 /** Longest log line passed on whole; a longer one (a service gone wrong) is passed on in pieces. */
 const MAX_LINE_BYTES = 64 * 1024;
 
 /** Runs the service's entry with this Node, hands every output line to `onLine`, and knows how to stop it. */
-export const launchChild: Launcher = (spec, listeners) => {
+export const launchChild: Launcher = (spec, listeners, inherited) => {
   const child = execa(process.execPath, [spec.entry], {
-    env: spec.env,
+    env: { ...spec.env, ...inherited.env },
     extendEnv: true,
     // The IPC channel is the lifeline: if the supervisor dies, even by SIGKILL, it disconnects and the service exits.
     ipc: true,
     serialization: 'json',
-    stdin: 'ignore',
+    // execa's types take only descriptors 3 to 9 here (those a parent usually has open); any open one works.
+    stdio: ['ignore', 'pipe', 'pipe', ...(inherited.stdio as readonly 3[])],
     buffer: false,
     reject: false,
     // Its own process group: a Ctrl-C on the terminal reaches only the supervisor, which then stops services in order.

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CommonConfig, commonConfigToEnv } from '../config/options.js';
+import type { ListenTarget } from '../runtime/startup-error.js';
 import { type RestartType, SERVICE_REGISTRY, type ServiceEntry } from '../stack/registry.js';
 import type { Probe } from './probes/probe.js';
 
@@ -25,6 +26,8 @@ export interface ChildSpec {
   endpoint: string;
   /** The event broker itself: lifecycle events wait for it while it is down (see event-hold.ts). */
   carriesEvents: boolean;
+  /** TCP ports the supervisor holds for it across restarts (held-sockets.ts); port 0 (any free port) is left to the service. */
+  heldPorts: ListenTarget[];
 }
 
 const servicesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../services');
@@ -47,5 +50,6 @@ export function childSpecs(
     stopGraceMs: stopGraceMs ?? entry.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
     endpoint: entry.endpoint(config),
     carriesEvents: entry.carriesEvents ?? false,
+    heldPorts: (entry.heldPorts?.(config) ?? []).filter((target) => target.port !== 0),
   }));
 }

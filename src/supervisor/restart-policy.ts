@@ -3,6 +3,7 @@ import type { ChildExit } from './child-process.js';
 
 /** How restarts are paced and when to give up (OTP's intensity and period, with backoff). */
 export interface RestartSettings {
+  /** The delay before the second restart in a row; the first is immediate, and each after doubles it. */
   backoffInitialMs: number;
   backoffMaxMs: number;
   /** Healthy this long and the backoff starts over from the initial delay. */
@@ -12,13 +13,16 @@ export interface RestartSettings {
   windowMs: number;
 }
 
+/**
+ * Paces restarts: the first after a healthy spell is immediate (a single crash costs only the
+ * service's own start, and its clients wait in the held socket's backlog meanwhile); repeated
+ * crashes back off from `backoffInitialMs`, doubling up to `backoffMaxMs`.
+ */
 export class RestartPolicy {
-  private delay: number;
+  private delay = 0;
   private restarts: number[] = [];
 
-  constructor(private readonly settings: RestartSettings) {
-    this.delay = settings.backoffInitialMs;
-  }
+  constructor(private readonly settings: RestartSettings) {}
 
   /** Records a restart now; returns its delay, or undefined when the intensity limit is passed. */
   next(now = Date.now()): number | undefined {
@@ -26,7 +30,7 @@ export class RestartPolicy {
     this.restarts.push(now);
     if (this.restarts.length > this.settings.maxRestarts) return undefined;
     const delay = this.delay;
-    this.delay = Math.min(this.delay * 2, this.settings.backoffMaxMs);
+    this.delay = delay === 0 ? this.settings.backoffInitialMs : Math.min(delay * 2, this.settings.backoffMaxMs);
     return delay;
   }
 
@@ -39,7 +43,7 @@ export class RestartPolicy {
   }
 
   reset(): void {
-    this.delay = this.settings.backoffInitialMs;
+    this.delay = 0;
   }
 
   /** Clears the restart history as well (a service brought back by hand starts afresh). */

@@ -2,6 +2,7 @@ import type { ServiceMessage, StopReason, SupervisorMessage } from '../runtime/h
 import { type ChildExit, type ChildProcessHandle, type Launcher, launchChild } from './child-process.js';
 import type { ChildSpec } from './child-spec.js';
 import { type ChildState, canTransition, isIn, PROCESS_STATES, STOPPED_STATES, type TransitionDetail } from './child-state.js';
+import { HeldSockets } from './held-sockets.js';
 import { watchLiveness } from './liveness.js';
 import type { Probe } from './probes/probe.js';
 import { awaitReady } from './readiness.js';
@@ -69,6 +70,8 @@ export class SupervisedChild {
   private lastExit: ChildStatus['lastExit'] = null;
   /** The last lines the service printed, quoted when it fails to start. */
   readonly recentLines: string[] = [];
+  /** Its ports, held from a start until it is stopped for good, across every restart between. */
+  private readonly sockets: HeldSockets;
 
   constructor(
     readonly spec: ChildSpec,
@@ -78,6 +81,7 @@ export class SupervisedChild {
     private readonly launch: Launcher = launchChild,
   ) {
     this.policy = new RestartPolicy(restartSettings);
+    this.sockets = new HeldSockets(spec.heldPorts);
   }
 
   get name(): string {
@@ -111,6 +115,13 @@ export class SupervisedChild {
     if (!isIn(STOPPED_STATES, this.current)) {
       return Promise.reject(new Error(`${this.name} is ${this.current}; only a stopped, exited or fatal service can be started`));
     }
+    // A host name is looked up once, before the first start; an IP address (the default) binds at once.
+    if (!this.sockets.lookedUp) return this.sockets.lookUp().then(() => this.start());
+    try {
+      this.sockets.acquire();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.policy = new RestartPolicy(this.restartSettings);
     return new Promise<void>((resolve, reject) => this.spawn('request', { resolve, reject }));
   }
@@ -121,6 +132,8 @@ export class SupervisedChild {
    * A pending restart is cancelled; a service that is not running is left as it is.
    */
   async stop(reason?: StopReason): Promise<void> {
+    // Held through a restart, so that clients wait for the next process instead of being refused.
+    if (reason !== 'restart') this.sockets.release();
     if (this.current === 'backoff') {
       clearTimeout(this.restartTimer!);
       this.restartTimer = null;
@@ -154,6 +167,7 @@ export class SupervisedChild {
   dispose(): void {
     void this.probe?.then((probe) => probe.close());
     this.probe = null;
+    this.sockets.release();
   }
 
   private move<S extends ChildState>(to: S, detail: TransitionDetail<S>): void {
@@ -167,10 +181,14 @@ export class SupervisedChild {
 
   private spawn(origin: Attempt['origin'], waiter: Attempt['waiter']): void {
     this.spawns++;
-    const process = this.launch(this.spec, {
-      line: (line, stream) => this.output(line, stream),
-      message: (message) => this.host.message(this, message),
-    });
+    const process = this.launch(
+      this.spec,
+      {
+        line: (line, stream) => this.output(line, stream),
+        message: (message) => this.host.message(this, message),
+      },
+      this.sockets.inheritance(),
+    );
     const attempt: Attempt = {
       process,
       origin,
@@ -227,6 +245,7 @@ export class SupervisedChild {
       { restart: this.spec.restart, exit, startFailed, supervisorStopping: this.host.stopping },
       this.policy,
     );
+    if (decision.next !== 'backoff') this.sockets.release();
     if (decision.next === 'fatal') {
       this.move('fatal', { reason: decision.reason, restarts: this.restartSettings.maxRestarts, window_ms: this.restartSettings.windowMs });
     } else if (decision.next === 'backoff') {

@@ -29,7 +29,7 @@ const upOptions = {
   'ready-timeout': durationOption('ready-timeout', 'how long a service has to become healthy', '10s', 100),
   'probe-interval': durationOption('probe-interval', 'how often running services are probed', '2s', 50),
   'probe-failures': integerOption('probe-failures', 'failed probes in a row after which a service is killed and restarted', 3, 1, 100),
-  'backoff-initial': durationOption('backoff-initial', 'delay before the first restart', '100ms', 0),
+  'backoff-initial': durationOption('backoff-initial', 'delay before a second restart in a row (the first is immediate)', '100ms', 0),
   'backoff-max': durationOption('backoff-max', 'longest delay between restarts', '5s', 0),
   'backoff-reset': durationOption('backoff-reset', 'healthy this long and the delay starts over', '30s', 0),
   'max-restarts': integerOption('max-restarts', 'restarts allowed within --restart-window before a service is fatal', 5, 0, 1000),

@@ -4,10 +4,10 @@ import { decideAfterExit, RestartPolicy } from '../../../src/supervisor/restart-
 const settings = { backoffInitialMs: 100, backoffMaxMs: 5000, backoffResetMs: 30_000, maxRestarts: 5, windowMs: 60_000 };
 
 describe('RestartPolicy', () => {
-  it('doubles the delay from the initial value and caps it at the maximum', () => {
+  it('restarts at once the first time, then doubles the delay from the initial value up to the maximum', () => {
     const policy = new RestartPolicy({ ...settings, maxRestarts: 100 });
-    const delays = Array.from({ length: 8 }, (_, i) => policy.next(i * 60_001));
-    expect(delays).toEqual([100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+    const delays = Array.from({ length: 9 }, (_, i) => policy.next(i * 60_001));
+    expect(delays).toEqual([0, 100, 200, 400, 800, 1600, 3200, 5000, 5000]);
   });
 
   it('allows max-restarts within the window and refuses the next one', () => {
@@ -19,20 +19,20 @@ describe('RestartPolicy', () => {
 
   it('forgets restarts older than the window', () => {
     const policy = new RestartPolicy({ ...settings, maxRestarts: 2, windowMs: 10_000 });
-    expect(policy.next(0)).toBe(100);
-    expect(policy.next(1000)).toBe(200);
+    expect(policy.next(0)).toBe(0);
+    expect(policy.next(1000)).toBe(100);
     // The one at 0 has left the window, the one at 1000 has not: two recent, within the limit.
-    expect(policy.next(10_500)).toBe(400);
+    expect(policy.next(10_500)).toBe(200);
     expect(policy.recentRestarts).toBe(2);
     expect(policy.next(10_600)).toBeUndefined();
   });
 
-  it('starts the backoff over after a reset, without forgetting the intensity count', () => {
+  it('starts the backoff over after a reset (an immediate restart again), without forgetting the intensity count', () => {
     const policy = new RestartPolicy({ ...settings, maxRestarts: 3 });
     policy.next(0);
-    policy.next(1);
+    expect(policy.next(1)).toBe(100);
     policy.reset();
-    expect(policy.next(2)).toBe(100);
+    expect(policy.next(2)).toBe(0);
     expect(policy.next(3)).toBeUndefined();
   });
 
@@ -48,8 +48,8 @@ describe('decideAfterExit', () => {
   const policy = (): RestartPolicy => new RestartPolicy(settings);
 
   it('restarts a permanent service after any exit, clean or not', () => {
-    expect(decideAfterExit(facts, policy())).toEqual({ next: 'backoff', delayMs: 100 });
-    expect(decideAfterExit({ ...facts, exit: clean }, policy())).toEqual({ next: 'backoff', delayMs: 100 });
+    expect(decideAfterExit(facts, policy())).toEqual({ next: 'backoff', delayMs: 0 });
+    expect(decideAfterExit({ ...facts, exit: clean }, policy())).toEqual({ next: 'backoff', delayMs: 0 });
   });
 
   it('restarts a transient service only after an abnormal exit (a code other than 0, or a signal)', () => {

@@ -66,6 +66,7 @@ function harness(
     entry: '/nowhere/main.js',
     env: {},
     dependsOn: [],
+    heldPorts: [],
     probe: async () => probe,
     restart: options.restart ?? 'permanent',
     stopGraceMs: 5000,
@@ -119,7 +120,7 @@ describe('SupervisedChild (with a fake process)', () => {
     expect(h.child.status()).toMatchObject({ name: 'echo', state: 'running', pid: h.latest().pid, restarts: 0, lastExit: null });
   });
 
-  it('restarts a permanent service after a crash, after the backoff, and counts it', async () => {
+  it('restarts a permanent service at once after a first crash, and counts it', async () => {
     const h = harness();
     const started = h.child.start();
     await h.becomeHealthy();
@@ -127,7 +128,7 @@ describe('SupervisedChild (with a fake process)', () => {
     h.latest().exitWith({ code: 1, signal: null });
     await waitFor('a second process', () => h.processes.length === 2);
     expect(h.states).toEqual(['starting', 'running', 'exited', 'backoff', 'starting']);
-    expect(h.details[3]).toMatchObject({ to: 'backoff', attempt: 2, delay_ms: 1 });
+    expect(h.details[3]).toMatchObject({ to: 'backoff', attempt: 2, delay_ms: 0 });
     await h.becomeHealthy();
     expect(h.child.status()).toMatchObject({ restarts: 1, lastExit: { code: 1, signal: null } });
   });
@@ -251,11 +252,15 @@ describe('SupervisedChild (with a fake process)', () => {
     const h = harness({ backoffMs: 60_000 });
     void h.child.start();
     await h.becomeHealthy();
+    // The first crash is restarted at once; the second in a row waits for the backoff.
+    h.latest().exitWith({ code: 1, signal: null });
+    await waitFor('a second process', () => h.processes.length === 2);
+    await h.becomeHealthy();
     h.latest().exitWith({ code: 1, signal: null });
     await waitFor('backoff', () => h.child.state === 'backoff');
     await h.child.stop();
     expect(h.states.slice(-3)).toEqual(['exited', 'backoff', 'stopped']);
-    expect(h.processes).toHaveLength(1);
+    expect(h.processes).toHaveLength(2);
   });
 
   it('refuses to start a service that is already running', async () => {
