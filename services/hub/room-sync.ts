@@ -12,20 +12,26 @@ export interface RoomSyncTarget {
 const PERIOD_MS = 60_000;
 /** After a broker (re)connection: long enough for the subscription to be live, so nothing falls in the gap. */
 const AFTER_CONNECT_MS = 200;
-const RETRY_MS = 2000;
+/** A failed call is retried after 50 ms, doubling up to 2 s: at a cold start the room service starts beside the hub. */
+const FIRST_RETRY_MS = 50;
+const MAX_RETRY_MS = 2000;
+/** Failing for less than this is the room service still starting (or restarting), not worth a warning. */
+const WARN_AFTER_MS = 3000;
 const CALL_TIMEOUT_MS = 5000;
 
 /**
  * Keeps the hub's view of room instances right even when events are lost: asks the room service
  * (`hub_sync`) at start, after every (re)connection to the broker, and every minute. Until the first
  * answer the hub admits any genuine ticket, as it must to keep chat going while the room service
- * is away; a failed call is retried every two seconds.
+ * is away; a failed call is retried soon, then every two seconds.
  */
 export class RoomSync {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private again = false;
   private stopped = false;
+  /** While calls fail: since when, the next delay, and whether that has been warned about. */
+  private failing: { since: number; retryMs: number; warned: boolean } | null = null;
 
   constructor(
     private readonly config: Pick<CommonConfig, 'host' | 'roomsPort'>,
@@ -71,9 +77,18 @@ export class RoomSync {
       );
       if (!isAnswerTo('hub_sync', answer)) throw new Error('the room service answered hub_sync with something that is not a snapshot');
       if (!this.stopped) this.target.applySync(answer);
+      this.failing = null;
     } catch (error) {
-      next = RETRY_MS;
-      this.logger.warn({ err: error, retry_ms: RETRY_MS }, 'could not synchronise rooms with the room service; retrying');
+      const failing = (this.failing ??= { since: performance.now(), retryMs: FIRST_RETRY_MS, warned: false });
+      next = failing.retryMs;
+      failing.retryMs = Math.min(failing.retryMs * 2, MAX_RETRY_MS);
+      const ms = Math.round(performance.now() - failing.since);
+      if (!failing.warned && ms >= WARN_AFTER_MS) {
+        failing.warned = true;
+        this.logger.warn({ err: error, failing_ms: ms, retry_ms: next }, 'could not synchronise rooms with the room service; retrying');
+      } else {
+        this.logger.debug({ err: error, failing_ms: ms, retry_ms: next }, 'room sync failed; retrying');
+      }
     } finally {
       this.running = false;
     }

@@ -31,7 +31,13 @@ type LogColour = keyof typeof LOG_COLOURS;
 export interface ServiceEntry<Name extends string = string> {
   /** Its name, flags and start-up, from services/<name>/service.ts; the supervisor runs dist/services/<name>/main.js. */
   service: ServiceDefinition<Name>;
-  /** Started after these are healthy, stopped before them. */
+  /**
+   * What it needs in order to be of use: `--only` brings these along, and it is stopped before them.
+   * Its start does not wait for them (as with systemd's socket activation): its own port is held
+   * from the start (heldPorts), ZeroMQ connects whenever the broker comes, the hub retries its room
+   * sync and the gateways reach the hub and the room service per client, so the whole stack starts
+   * at once.
+   */
   dependsOn: readonly string[];
   restart: RestartType;
   /** SIGTERM, then SIGKILL after this long; `up --stop-grace` overrides it. Default 5 s. */

@@ -52,8 +52,8 @@ export class StartFailure extends Error {
 type Phase = 'idle' | 'starting' | 'up' | 'stopping';
 
 /**
- * Runs the stack: starts services in dependency order, each only once the ones before it are
- * healthy; restarts them one for one; stops them in reverse order. Every state change of a child is
+ * Runs the stack: starts every service at once; restarts them one for one; stops them in reverse
+ * dependency order. Every state change of a child is
  * one log record (with `event` set to the event type) and one event on the broker.
  *
  * Its public surface is what a control plane needs: `list`, `startChild`, `stopChild`,
@@ -97,22 +97,24 @@ export class Supervisor implements ChildHost {
     return this.children.map((child) => child.status());
   }
 
-  /** Starts every service in order; on the first that fails, stops the others and throws StartFailure. */
+  /**
+   * Starts every service at once (see `ServiceEntry.dependsOn` for why none waits for another); on
+   * the first that fails, stops the others and throws StartFailure.
+   */
   async startAll(): Promise<number> {
     this.phase = 'starting';
-    for (const child of this.children) {
-      try {
-        await child.start();
-      } catch (error) {
-        const failure = new StartFailure(
-          child.name,
-          reasonFrom(child.recentLines) ?? (error as Error).message,
-          child.recentLines.slice(-10),
-        );
-        await this.stopAll(`${child.name} failed to start`);
-        throw failure;
-      }
-    }
+    let failure: StartFailure | undefined;
+    await Promise.all(
+      this.children.map((child) =>
+        child.start().catch((error: Error) => {
+          // The first failure ends the start; stopping the others then fails their starts too, which says nothing new.
+          if (failure) return;
+          failure = new StartFailure(child.name, reasonFrom(child.recentLines) ?? error.message, child.recentLines.slice(-10));
+          return this.stopAll(`${child.name} failed to start`);
+        }),
+      ),
+    );
+    if (failure) throw failure;
     this.phase = 'up';
     // Measured from the start of this process, as a user waiting for `up` experiences it.
     const ms = Math.round(process.uptime() * 1000);

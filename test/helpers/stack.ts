@@ -61,11 +61,12 @@ export class RunningStack {
       .map(([service, pid]) => ({ service, exits: this.eventsSince(mark, 'service.exited', service).length, alive: isAlive(pid) }));
   }
 
-  /** The current pid of each service, from its latest service.running record. */
+  /** The current pid of each service, from its latest service.running record, in start order (services become healthy in any order). */
   pids(): Record<string, number> {
     const pids: Record<string, number> = {};
     for (const line of this.events('service.running')) pids[line.service as string] = line.pid as number;
-    return pids;
+    const order = (this.events('supervisor.up')[0]?.services as string[] | undefined) ?? Object.keys(pids);
+    return Object.fromEntries(order.filter((service) => service in pids).map((service) => [service, pids[service]!]));
   }
 
   /** Waits for a new service.running of `service` after `count` earlier ones; returns its pid. */

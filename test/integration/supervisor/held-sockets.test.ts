@@ -64,17 +64,17 @@ describe('the supervisor holds each service port across restarts', () => {
         ['hub', stack.hubPort],
         ['rooms', stack.roomsPort],
       ] as const) {
-        const healthy = up.events('service.healthy', victim).length;
+        const healthy = up.events('service.running', victim).length;
         process.kill(up.pids()[victim]!, 'SIGKILL');
         const waited = victim === 'hub' ? hubPing(port) : fetch(`http://127.0.0.1:${port}/RPC2`, { method: 'POST', body: ping() });
-        const counts = await knockUntil(port, () => up.events('service.healthy', victim).length > healthy);
+        const counts = await knockUntil(port, () => up.events('service.running', victim).length > healthy);
         expect(counts, victim).toMatchObject({ refused: 0, other: 0 });
         expect(counts.connected, `${victim}: connections made while it was down`).toBeGreaterThan(0);
         const answer = await waited;
         if (answer instanceof Response) expect(answer.status).toBe(200);
         else expect(answer).toMatchObject({ type: 'pong', id: 'gap' });
         // A first crash is restarted at once, not after the backoff.
-        expect(up.events('service.restarting', victim).at(-1)).toMatchObject({ delay_ms: 0 });
+        expect(up.events('service.backoff', victim).at(-1)).toMatchObject({ delay_ms: 0 });
       }
       // Stopped by hand, a service is not coming back by itself: its clients are refused, not kept waiting.
       expect((await runCli(['stop', 'hub'], stack.env)).exitCode).toBe(0);
