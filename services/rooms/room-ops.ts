@@ -126,17 +126,13 @@ export class RoomOps {
     }
     let durable: Promise<void> | undefined;
     if (!member) {
+      // Counted once (a pass over the members): the join adds exactly this user.
+      const members = memberCount(current) + 1;
       durable = this.pipeline.commit({ op: 'join', room: current.name, user, at: now }, () =>
-        makeEvent('room.joined', 'rooms', {
-          room: current.name,
-          instance: current.instance,
-          user,
-          members: memberCount(current),
-          issued_at: now,
-        }),
+        makeEvent('room.joined', 'rooms', { room: current.name, instance: current.instance, user, members, issued_at: now }),
       );
       // Joins are the service's bulk traffic; room.joined reports each one, the log only at debug.
-      this.logger.debug({ room: current.name, user, members: memberCount(current) }, 'user joined room');
+      this.logger.debug({ room: current.name, user, members }, 'user joined room');
     }
     const admission = this.tickets.admit(current, member?.name ?? user, now);
     await durable;

@@ -62,6 +62,10 @@ describe('temporary rooms and room events', () => {
     const mine = events.events.filter((event) => event.topic === 'room/evented').map((event) => event.payload as Record<string, unknown>);
     expect(mine.map((p) => p.type)).toEqual(['room.created', 'room.joined', 'room.joined', 'room.left', 'room.kicked', 'room.deleted']);
     expect(mine[0]).toMatchObject({ room: 'evented', user: 'alice', private: true, members: 1 });
+    expect(mine.slice(1, 3)).toMatchObject([
+      { user: 'bob', members: 2 },
+      { user: 'carol', members: 3 },
+    ]);
     expect(mine[4]).toMatchObject({ user: 'carol', by: 'alice', members: 1 });
     expect(typeof mine[4]!.revoked_before).toBe('number');
     const text = JSON.stringify(mine);
