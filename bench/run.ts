@@ -11,7 +11,7 @@ import { type BenchRow, formatTable, summarize, target } from './report.js';
  * a summary counting each target once. Exits 1 when a target is missed, 2 on a usage error.
  * An area is a folder here whose index.ts exports `run(): Promise<BenchRow[]>`, listed in AREAS.
  */
-const AREAS = ['broker', 'rooms', 'supervisor', 'hub', 'irc', 'control', 'web'] as const;
+const AREAS = ['broker', 'rooms', 'supervisor', 'hub', 'irc', 'control', 'web', 'stack'] as const;
 
 const USAGE = `usage: npm run bench [-- --only ${AREAS.join(',')}] [-- --write]
   --only AREAS   comma-separated areas to run (default: all)

@@ -1,15 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commonConfigToEnv } from '../../src/config/options.js';
-import { encodeFrame } from '../../src/protocol/frames.js';
 import { type ServiceStats, STATS_ANSWER, STATS_REQUEST, serviceMessage } from '../../src/runtime/handshake.js';
-import { newInstanceId } from '../../src/tickets/room-instance.js';
-import { signTicket } from '../../src/tickets/ticket.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
+import { connectMembers, type Member, now, paced, raiseFileLimit, rssKiB, SECRET, say, ticket, waitUntil } from '../chat-driver.js';
 import { startUntil, stop } from '../children.js';
 import { type BenchRow, median, percentile, report, runStandalone, target } from '../report.js';
 
@@ -19,8 +16,6 @@ import { type BenchRow, median, percentile, report, runStandalone, target } from
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../..');
-/** The ticket secret the benchmarks hand their hubs (THISCORD_SECRET), so drivers sign their own tickets. */
-export const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const MEMBERS = 50;
 const PER_MEMBER = 200;
 const STEADY_RATE = 2000;
@@ -28,91 +23,18 @@ const STEADY_SECONDS = 3;
 const IDLE_CONNECTIONS = 10_000;
 const BIG_ROOM = 5000;
 const BIG_ROOM_WAVE = 200;
-const MESSAGE_PREFIX = Buffer.from('{"type":"message"');
-const TEXT_MARK = '"text":"t=';
-const now = (): number => performance.timeOrigin + performance.now();
 
-interface Member {
-  socket: net.Socket;
-  deliveries: number;
-  latencies: number[];
-}
-
-const instances = new Map<string, string>();
-
-/** A ticket for one room instance per name, as the room service would sign it. */
-export function ticket(user: string, room: string): string {
-  const iat = Date.now();
-  let instance = instances.get(room);
-  if (!instance) instances.set(room, (instance = newInstanceId(iat)));
-  return signTicket(Buffer.from(SECRET), { user, room, instance, iat, exp: iat + 3_600_000 });
-}
-
-async function connectMembers(port: number, room: string, count: number, sampleLatency: boolean, firstUser = 0): Promise<Member[]> {
-  const members: Member[] = [];
-  await Promise.all(
-    Array.from(
-      { length: count },
-      (_, i) =>
-        new Promise<void>((resolve, reject) => {
-          const socket = net.connect(port, '127.0.0.1');
-          const member: Member = { socket, deliveries: 0, latencies: [] };
-          members.push(member);
-          let welcomed = false;
-          // The end of the previous chunk, so that a prefix split across two chunks is still counted.
-          let carry: Buffer = Buffer.alloc(0);
-          socket.setNoDelay(true);
-          socket.on('error', reject);
-          // A refused connection (a quota, say) is told so and closed: fail rather than wait forever.
-          socket.on('close', () => {
-            if (!welcomed) reject(new Error(`member ${i} was closed before its welcome; the hub said: ${seen || 'nothing'}`));
-          });
-          let seen = '';
-          socket.on('data', (chunk: Buffer) => {
-            if (!welcomed) seen += chunk.toString().slice(0, 300);
-            if (!welcomed) {
-              welcomed = chunk.includes('"welcome"');
-              if (welcomed) resolve();
-            }
-            const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-            for (let at = data.indexOf(MESSAGE_PREFIX); at >= 0; at = data.indexOf(MESSAGE_PREFIX, at + 1)) member.deliveries++;
-            carry = data.subarray(data.length - (MESSAGE_PREFIX.length - 1));
-            if (sampleLatency) {
-              // One sample per chunk keeps the driver cheap; the send time sits right after "t=".
-              const at = data.indexOf(TEXT_MARK);
-              if (at >= 0) {
-                const start = at + TEXT_MARK.length;
-                const end = data.indexOf(0x20, start);
-                if (end > start) member.latencies.push(now() - Number(data.toString('latin1', start, end)));
-              }
-            }
-          });
-          socket.on('connect', () => socket.write(encodeFrame({ type: 'hello', ticket: ticket(`m${firstUser + i}`, room) })));
-        }),
-    ),
+/** `count` members of `room` with tickets signed here, users m<firstUser>… */
+const membersOf = (port: number, room: string, count: number, sampleLatency: boolean, firstUser = 0): Promise<Member[]> =>
+  connectMembers(
+    port,
+    Array.from({ length: count }, (_, i) => ticket(`m${firstUser + i}`, room)),
+    sampleLatency,
   );
-  return members;
-}
-
-const say = (room: string, id: number): string => encodeFrame({ type: 'say', room, text: `t=${now().toFixed(3)} ${'x'.repeat(40)}`, id });
-
-/** Waits until `done`, or until `progress` has not moved for `idleMs` (what is missing then is lost). */
-export async function waitUntil(done: () => boolean, idleMs: number, progress: () => number): Promise<void> {
-  let last = progress();
-  let lastChange = Date.now();
-  while (!done()) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const current = progress();
-    if (current !== last) {
-      last = current;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > idleMs) return;
-  }
-}
 
 export async function fanOut(port: number): Promise<{ rate: number; p50: number; p99: number; lost: number }> {
   const room = `fanout-${Math.random().toString(36).slice(2)}`;
-  const members = await connectMembers(port, room, MEMBERS, true);
+  const members = await membersOf(port, room, MEMBERS, true);
   await new Promise((resolve) => setTimeout(resolve, 200));
   const expected = MEMBERS * PER_MEMBER * (MEMBERS - 1);
   const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
@@ -131,18 +53,9 @@ export async function fanOut(port: number): Promise<{ rate: number; p50: number;
 
 async function steady(port: number): Promise<{ p50: number; p99: number; lost: number }> {
   const room = `steady-${Math.random().toString(36).slice(2)}`;
-  const members = await connectMembers(port, room, MEMBERS, true);
+  const members = await membersOf(port, room, MEMBERS, true);
   await new Promise((resolve) => setTimeout(resolve, 200));
-  const tickMs = 10;
-  const perTick = (STEADY_RATE * tickMs) / 1000;
-  let sent = 0;
-  const ticks = (STEADY_SECONDS * 1000) / tickMs;
-  const started = now();
-  for (let tick = 0; tick < ticks; tick++) {
-    for (let i = 0; i < perTick; i++) members[sent++ % MEMBERS]!.socket.write(say(room, sent));
-    const next = started + (tick + 1) * tickMs;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - now())));
-  }
+  const { sent } = await paced(STEADY_RATE, STEADY_SECONDS, (n) => members[n % MEMBERS]!.socket.write(say(room, n)));
   const expected = sent * (MEMBERS - 1);
   const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
   await waitUntil(() => total() >= expected, 3000, total);
@@ -151,29 +64,11 @@ async function steady(port: number): Promise<{ p50: number; p99: number; lost: n
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost: expected - total() };
 }
 
-function rssKiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]);
-}
-
-/**
- * The driver and the hub each hold IDLE_CONNECTIONS sockets: this process's soft file limit (which
- * the hub inherits) is raised as far as the hard limit allows, with util-linux's prlimit.
- */
-function raiseFileLimit(needed: number): void {
-  const limits = /Max open files\s+(\d+)\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
-  if (!limits || Number(limits[1]) >= needed) return;
-  const hard = limits[2] === 'unlimited' ? needed : Math.min(needed, Number(limits[2]));
-  const raised = spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${hard}:${limits[2]}`]);
-  if (raised.status !== 0 || hard < needed)
-    throw new Error(`the idle-connection row needs ${needed} open files (ulimit -n); the hard limit or prlimit did not allow it`);
-}
-
 async function idle(port: number, pid: number): Promise<number> {
   const before = rssKiB(pid);
   const sockets: net.Socket[] = [];
   for (let batch = 0; batch < IDLE_CONNECTIONS; batch += 200) {
-    const members = await connectMembers(port, `idle-${batch % 20}`, 200, false);
+    const members = await membersOf(port, `idle-${batch % 20}`, 200, false);
     sockets.push(...members.map((m) => m.socket));
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -195,7 +90,7 @@ async function bigRoom(): Promise<{ welcomedMs: number; stallMs: number }> {
     const start = now();
     const waves: Promise<Member[]>[] = [];
     for (let first = 0; first < BIG_ROOM; first += BIG_ROOM_WAVE) {
-      waves.push(connectMembers(hub.port, room, BIG_ROOM_WAVE, false, first));
+      waves.push(membersOf(hub.port, room, BIG_ROOM_WAVE, false, first));
       await new Promise((resolve) => setImmediate(resolve));
     }
     for (const wave of await Promise.all(waves)) sockets.push(...wave.map((m) => m.socket));

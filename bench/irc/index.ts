@@ -5,8 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commonConfigToEnv } from '../../src/config/options.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
+import { now, SECRET, waitUntil } from '../chat-driver.js';
 import { startUntil, stop } from '../children.js';
-import { fanOut, startHub, waitUntil } from '../hub/index.js';
+import { fanOut, startHub } from '../hub/index.js';
 import { type BenchRow, median, percentile, report, runStandalone, target } from '../report.js';
 
 /**
@@ -16,12 +17,10 @@ import { type BenchRow, median, percentile, report, runStandalone, target } from
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../..');
-const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const CLIENTS = 50;
 const PER_CLIENT = 200;
 const DELIVERY = Buffer.from(' PRIVMSG #');
 const TEXT_MARK = ' :t=';
-const now = (): number => performance.timeOrigin + performance.now();
 
 interface IrcMember {
   socket: net.Socket;

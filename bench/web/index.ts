@@ -7,8 +7,8 @@ import WebSocket from 'ws';
 import { commonConfigToEnv } from '../../src/config/options.js';
 import { encodeFrame } from '../../src/protocol/frames.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
+import { now, paced, SECRET, say, ticket, waitUntil } from '../chat-driver.js';
 import { startUntil, stop } from '../children.js';
-import { SECRET, ticket, waitUntil } from '../hub/index.js';
 import { type BenchRow, median, percentile, report, runStandalone, target } from '../report.js';
 
 /**
@@ -25,7 +25,6 @@ const STEADY_RATE = 50;
 const STEADY_SECONDS = 3;
 const MESSAGE_PREFIX = '{"type":"message"';
 const TEXT_MARK = '"text":"t=';
-const now = (): number => performance.timeOrigin + performance.now();
 
 interface Member {
   send(frame: string): void;
@@ -106,8 +105,6 @@ async function fillRoom(connect: Connect, room: string): Promise<Member[]> {
   return members;
 }
 
-const say = (room: string, id: number): string => encodeFrame({ type: 'say', room, text: `t=${now().toFixed(3)} ${'x'.repeat(40)}`, id });
-
 /** One round: MEMBERS in a fresh room, SENDERS of them each send PER_SENDER messages at once. */
 async function round(connect: Connect): Promise<{ rate: number; p50: number; p99: number; lost: number }> {
   const room = `bench-${Math.random().toString(36).slice(2)}`;
@@ -127,14 +124,7 @@ async function round(connect: Connect): Promise<{ rate: number; p50: number; p99
 async function steady(connect: Connect): Promise<{ p50: number; p99: number; lost: number }> {
   const room = `steady-${Math.random().toString(36).slice(2)}`;
   const members = await fillRoom(connect, room);
-  const tickMs = 20;
-  const perTick = (STEADY_RATE * tickMs) / 1000;
-  const started = now();
-  let sent = 0;
-  for (let tick = 0; tick < (STEADY_SECONDS * 1000) / tickMs; tick++) {
-    for (let i = 0; i < perTick; i++) members[sent++ % SENDERS]!.send(say(room, sent));
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (tick + 1) * tickMs - now())));
-  }
+  const { sent } = await paced(STEADY_RATE, STEADY_SECONDS, (n) => members[n % SENDERS]!.send(say(room, n)), 20);
   const expected = sent * (MEMBERS - 1);
   const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
   await waitUntil(() => total() >= expected, 5000, total);

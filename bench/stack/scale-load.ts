@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { RoomsClient } from '../../src/clients/rooms/rooms-client.js';
+import type { CommonConfig } from '../../src/config/options.js';
+import { connectMembers, type Member, now, paced, say, waitUntil } from '../chat-driver.js';
+import { percentile } from '../report.js';
+
+export interface ScaleShape {
+  clients: number;
+  rooms: number;
+  /** Messages a second in all, spread over the rooms. */
+  rate: number;
+  seconds: number;
+}
+
+export interface ScaleResult {
+  joinMs: number;
+  p50: number;
+  p99: number;
+  sent: number;
+  lost: number;
+  /** CPU time over wall time during the steady phase, in % of one core. */
+  driverCpu: number;
+  hubCpu: number;
+}
+
+/** Joins in flight at once: enough to share the room service's fsyncs, few enough not to queue for seconds. */
+const JOIN_CONCURRENCY = 32;
+/** Connections opened at once: the hub's hello deadline (5 s) is met even on a busy machine. */
+const CONNECT_BATCH = 200;
+/** A message not delivered after this much silence is counted as lost. */
+const DRAIN_IDLE_MS = 3000;
+/** Presence frames of the last arrivals reach everyone before the first message is timed. */
+const SETTLE_MS = 1000;
+
+/** CPU seconds a process has used (utime + stime from /proc/<pid>/stat, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Client k's room: consecutive clients, and so consecutive senders, are in different rooms. */
+const roomOf = (k: number, shape: ScaleShape): string => `scale-${k % shape.rooms}`;
+
+/**
+ * Tickets from the room service, as real clients get them: `rooms` rooms created, then every other
+ * client joins its room.
+ */
+async function admit(config: CommonConfig, shape: ScaleShape): Promise<string[]> {
+  const client = new RoomsClient({ host: config.host, port: config.roomsPort, timeoutMs: 60_000 });
+  const tickets: string[] = new Array(shape.clients);
+  const room = (k: number): string => roomOf(k, shape);
+  for (let k = 0; k < shape.rooms; k++) tickets[k] = (await client.createRoom(room(k), `u${k}`)).ticket;
+  let next = shape.rooms;
+  const joiner = async (): Promise<void> => {
+    for (let k = next++; k < shape.clients; k = next++) tickets[k] = (await client.joinRoom(room(k), `u${k}`)).ticket;
+  };
+  await Promise.all(Array.from({ length: JOIN_CONCURRENCY }, joiner));
+  return tickets;
+}
+
+/**
+ * `clients` chat clients of the hub in `rooms` rooms, then `rate` messages a second for `seconds`,
+ * each from the next client in turn to its room. Latency is send → receipt at every other member.
+ * `whileLoaded` runs at the end of the steady phase, before anything is disconnected.
+ */
+export async function scaleLoad(
+  config: CommonConfig,
+  hubPid: number,
+  shape: ScaleShape,
+  whileLoaded: () => Promise<void>,
+): Promise<ScaleResult> {
+  if (shape.clients < 2 * shape.rooms) throw new Error(`${shape.clients} clients cannot fill ${shape.rooms} rooms with two or more each`);
+  const joinStarted = now();
+  const tickets = await admit(config, shape);
+  const joinMs = now() - joinStarted;
+  const members: Member[] = [];
+  try {
+    for (let first = 0; first < shape.clients; first += CONNECT_BATCH)
+      members.push(...(await connectMembers(config.hubPort, tickets.slice(first, first + CONNECT_BATCH), true)));
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    for (const member of members) member.latencies.length = 0;
+    const others = (k: number): number =>
+      Math.floor(shape.clients / shape.rooms) + (k % shape.rooms < shape.clients % shape.rooms ? 1 : 0) - 1;
+    let expected = 0;
+    const driverBefore = process.cpuUsage();
+    const hubBefore = cpuSeconds(hubPid);
+    const { sent, wallSeconds } = await paced(shape.rate, shape.seconds, (n) => {
+      const k = n % shape.clients;
+      members[k]!.socket.write(say(roomOf(k, shape), n));
+      expected += others(k);
+    });
+    const driverUsage = process.cpuUsage(driverBefore);
+    const hubCpu = (100 * (cpuSeconds(hubPid) - hubBefore)) / wallSeconds;
+    await whileLoaded();
+    const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
+    await waitUntil(() => total() >= expected, DRAIN_IDLE_MS, total);
+    const latencies = members.flatMap((m) => m.latencies);
+    return {
+      joinMs,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      sent,
+      lost: expected - total(),
+      driverCpu: (100 * (driverUsage.user + driverUsage.system)) / 1e6 / wallSeconds,
+      hubCpu,
+    };
+  } finally {
+    for (const member of members) member.socket.destroy();
+  }
+}
