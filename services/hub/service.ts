@@ -1,7 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { brokerPullEndpoint, durationOption, hubLocalSocket, integerOption } from '../../src/config/options.js';
 import { defineService } from '../../src/runtime/definition.js';
-import { describeListenError } from '../../src/runtime/startup-error.js';
 import type { HubLimits } from './limits.js';
 
 export const hubService = defineService({
@@ -66,7 +65,7 @@ export const hubService = defineService({
       { loadTicketSecret },
       { eventSigningKey },
       { Hub },
-      { prepareLocalSocket },
+      { listenOnPortAndSocket },
       { followRoomEvents },
       { RoomSync },
       { TicketGate },
@@ -75,7 +74,7 @@ export const hubService = defineService({
       import('../../src/tickets/secret.js'),
       import('../../src/events/signature.js'),
       import('./hub.js'),
-      import('../../src/runtime/local-socket.js'),
+      import('../../src/runtime/port-and-socket.js'),
       import('./room-events.js'),
       import('./room-sync.js'),
       import('./ticket-gate.js'),
@@ -101,18 +100,10 @@ export const hubService = defineService({
     const secret = loadTicketSecret(config.dataDir);
     const eventKey = eventSigningKey(secret);
     const hub = new Hub(limits, new TicketGate(secret), events, logger);
+    const socketPath = hubLocalSocket(config);
     try {
-      await hub.listen(config.host, config.hubPort);
+      await listenOnPortAndSocket(hub, { service: 'hub', flag: 'hub-port', host: config.host, port: config.hubPort, socketPath });
     } catch (error) {
-      await events.close();
-      throw describeListenError(error, { service: 'hub', host: config.host, port: config.hubPort, flag: 'hub-port' });
-    }
-    const localSocket = hubLocalSocket(config);
-    try {
-      await prepareLocalSocket(localSocket, 'hub');
-      await hub.listenLocal(localSocket);
-    } catch (error) {
-      await hub.stop();
       await events.close();
       throw error;
     }
@@ -125,7 +116,7 @@ export const hubService = defineService({
     const following = new AbortController();
     const roomEvents = followRoomEvents(config, hub, logger, following.signal, { key: eventKey, onConnect: () => sync.connected() });
     logger.info(
-      { ready: true, endpoint: `${config.host}:${config.hubPort}`, local_socket: localSocket },
+      { ready: true, endpoint: `${config.host}:${config.hubPort}`, local_socket: socketPath },
       `chat hub listening on ${config.host}:${config.hubPort}`,
     );
     return {

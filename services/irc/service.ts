@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { durationOption, hubLocalSocket, integerOption, ircLocalSocket } from '../../src/config/options.js';
 import { defineService } from '../../src/runtime/definition.js';
-import { describeListenError, StartupError } from '../../src/runtime/startup-error.js';
+import { StartupError } from '../../src/runtime/startup-error.js';
 import type { IrcLimits } from './limits.js';
 
 function readMotd(file: unknown): string[] | undefined {
@@ -64,7 +64,10 @@ export const ircService = defineService({
     'irc-motd-file': { describe: 'a text file shown as the message of the day (default: none, 422)', type: 'string' },
   },
   async start({ config, args, logger }) {
-    const [{ Gateway }, { prepareLocalSocket }] = await Promise.all([import('./gateway.js'), import('../../src/runtime/local-socket.js')]);
+    const [{ Gateway }, { listenOnPortAndSocket }] = await Promise.all([
+      import('./gateway.js'),
+      import('../../src/runtime/port-and-socket.js'),
+    ]);
     const limits: IrcLimits = {
       maxClients: args.ircMaxClients as number,
       clientsPerAddress: args.ircClientsPerAddress as number,
@@ -90,21 +93,10 @@ export const ircService = defineService({
       },
       logger,
     );
-    try {
-      await gateway.listen(config.host, config.ircPort);
-    } catch (error) {
-      throw describeListenError(error, { service: 'irc', host: config.host, port: config.ircPort, flag: 'irc-port' });
-    }
-    const localSocket = ircLocalSocket(config);
-    try {
-      await prepareLocalSocket(localSocket, 'IRC gateway');
-      await gateway.listenLocal(localSocket);
-    } catch (error) {
-      await gateway.stop();
-      throw error;
-    }
+    const socketPath = ircLocalSocket(config);
+    await listenOnPortAndSocket(gateway, { service: 'IRC gateway', flag: 'irc-port', host: config.host, port: config.ircPort, socketPath });
     logger.info(
-      { ready: true, endpoint: `${config.host}:${config.ircPort}`, local_socket: localSocket },
+      { ready: true, endpoint: `${config.host}:${config.ircPort}`, local_socket: socketPath },
       `IRC gateway listening on ${config.host}:${config.ircPort}`,
     );
     return {
