@@ -1,5 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
+import { ClientDeadline } from '../../src/protocol/client-deadline.js';
+import { ClientStream } from '../../src/protocol/client-stream.js';
 import { type ClientFrame, type ErrorCode, encodeFrame, type FrameId, type HubFrame, parseClientFrame } from '../../src/protocol/frames.js';
 import { LineSplitter } from '../../src/protocol/line-splitter.js';
 import { checkedTransition, type TransitionTable } from '../../src/state/transition-table.js';
@@ -43,11 +45,9 @@ export class Connection implements Member {
   /** Why it ended: the reason its bye gave, or `disconnected` when the peer went first. */
   closeReason = '';
   private readonly splitter: LineSplitter;
-  private outbox: Buffer[] = [];
-  private outboxBytes = 0;
-  /** When the current deadline (hello, idle, or the answer to our ping) runs out; see `checkDeadline`. */
-  private deadline: number;
-  private awaitingPong = false;
+  private readonly stream: ClientStream;
+  /** Hello, then idle, then the answer to our ping; see `checkDeadline`. */
+  private readonly deadline: ClientDeadline;
   /** First input of a TCP connection, held (its socket paused) until its turn comes (see turn-slices.ts). */
   private held: Buffer | undefined;
 
@@ -62,11 +62,8 @@ export class Connection implements Member {
     this.splitter = new LineSplitter(limits.maxFrameBytes);
     // Read once: Node forgets the peer's address once the socket is destroyed, and quotas need it then.
     this.address = origin === 'local' ? 'local' : (socket.remoteAddress ?? '?');
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('error', () => this.destroy());
-    socket.on('close', () => this.destroy());
-    this.deadline = Date.now() + limits.helloTimeoutMs;
+    this.stream = new ClientStream(socket, limits.maxOutputBytes, this.receive.bind(this), this.destroy.bind(this));
+    this.deadline = new ClientDeadline(limits, limits.helloTimeoutMs);
   }
 
   get current(): ConnectionState {
@@ -85,7 +82,7 @@ export class Connection implements Member {
   activate(user: string): void {
     this.user = user;
     this.transition('active');
-    this.deadline = Date.now() + this.limits.idleTimeoutMs;
+    this.deadline.admit();
   }
 
   send(frame: HubFrame): void {
@@ -97,26 +94,10 @@ export class Connection implements Member {
     this.send(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref });
   }
 
-  /**
-   * Queues an encoded frame. Frames queued in one event-loop turn leave in one write on the next
-   * tick (one copy, one syscall, instead of one stream write per frame), and a client whose unsent
-   * output passes the limit is too slow to keep: dropping it keeps memory bounded and the rest of
-   * its rooms on time.
-   */
+  /** Queues an encoded frame, shared by every member a room sends it to; a client too slow to read it is dropped. */
   deliver(frame: Buffer): void {
     if (this.state === 'closed' || this.state === 'closing') return;
-    this.outbox.push(frame);
-    this.outboxBytes += frame.length;
-    if (this.outbox.length === 1) process.nextTick(() => this.flush());
-    if (this.socket.writableLength + this.outboxBytes > this.limits.maxOutputBytes) this.close('slow_consumer');
-  }
-
-  private flush(): void {
-    const frames = this.outbox;
-    this.outbox = [];
-    this.outboxBytes = 0;
-    if (this.state === 'closed' || this.state === 'closing' || frames.length === 0) return;
-    this.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+    if (!this.stream.queue(frame)) this.close('slow_consumer');
   }
 
   /**
@@ -126,14 +107,8 @@ export class Connection implements Member {
   close(reason: string): void {
     if (this.state === 'closing' || this.state === 'closed') return;
     this.closeReason = reason;
-    const pending = this.outbox;
-    this.outbox = [];
-    this.outboxBytes = 0;
     this.transition('closing');
-    // What was queued goes out first (an error frame explaining the close, say) — except to a slow
-    // consumer, whose backlog is exactly what is not kept.
-    if (reason !== 'slow_consumer' && pending.length > 0) this.socket.write(Buffer.concat(pending));
-    this.socket.end(encodeFrame({ type: 'bye', reason }));
+    this.stream.end(encodeFrame({ type: 'bye', reason }), reason === 'slow_consumer');
     setTimeout(() => this.destroy(), this.limits.graceMs).unref();
   }
 
@@ -142,7 +117,7 @@ export class Connection implements Member {
     this.closeReason ||= 'disconnected';
     this.transition('closed');
     this.held = undefined;
-    this.socket.destroy();
+    this.stream.destroy();
     this.handler.onClosed(this);
   }
 
@@ -156,15 +131,14 @@ export class Connection implements Member {
    */
   checkDeadline(now: number): void {
     // Input sent in time but not yet read is judged once it is read.
-    if (now < this.deadline || this.held) return;
-    if (this.state === 'awaiting_hello') {
+    if (this.held || (this.state !== 'awaiting_hello' && this.state !== 'active')) return;
+    const due = this.deadline.due(now);
+    if (due === 'introduction') {
       this.error('bad_ticket', `no hello within ${this.limits.helloTimeoutMs} ms; send hello {ticket} first`);
       this.close('hello_timeout');
-    } else if (this.state === 'active' && !this.awaitingPong) {
-      this.awaitingPong = true;
+    } else if (due === 'ping') {
       this.send({ type: 'ping', id: 'idle' });
-      this.deadline = now + this.limits.pingTimeoutMs;
-    } else if (this.state === 'active') {
+    } else if (due === 'silence') {
       this.close('idle_timeout');
     }
   }
@@ -199,10 +173,7 @@ export class Connection implements Member {
 
   private read(chunk: Buffer): void {
     if (this.state !== 'awaiting_hello' && this.state !== 'active') return;
-    if (this.state === 'active') {
-      this.awaitingPong = false;
-      this.deadline = Date.now() + this.limits.idleTimeoutMs;
-    }
+    this.deadline.heard();
     const fits = this.splitter.push(chunk, (line) => this.line(line));
     // A frame handled above may have closed the connection.
     const now = this.state as ConnectionState;

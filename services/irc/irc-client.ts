@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { TokenBucket } from '../../src/limits/token-bucket.js';
+import { ClientDeadline } from '../../src/protocol/client-deadline.js';
+import { ClientStream } from '../../src/protocol/client-stream.js';
 import { LineSplitter } from '../../src/protocol/line-splitter.js';
 import type { Channel } from './channel.js';
 import type { HubSession } from './hub-session.js';
@@ -40,8 +42,7 @@ export class IrcClient {
   quitReason: string | undefined;
   private closed = false;
   private ending = false;
-  private outbox = '';
-  private outboxBytes = 0;
+  private readonly stream: ClientStream;
   private readonly splitter = new LineSplitter(MAX_TAGGED_LINE_BYTES);
   private readonly bucket: TokenBucket;
   private readonly waiting: Buffer[] = [];
@@ -49,8 +50,8 @@ export class IrcClient {
   private running: Promise<void> = Promise.resolve();
   /** Commands admitted but not finished (one may wait on the room service): bounded like the flood queue. */
   private unfinished = 0;
-  private deadline: number;
-  private awaitingPong = false;
+  /** Registration, then idle, then the answer to our PING; see `checkDeadline`. */
+  private readonly deadline: ClientDeadline;
 
   constructor(
     private readonly socket: Socket,
@@ -58,11 +59,8 @@ export class IrcClient {
     private readonly handler: IrcClientHandler,
   ) {
     this.bucket = new TokenBucket(limits.lineRate, limits.lineBurst);
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('error', () => this.destroy());
-    socket.on('close', () => this.destroy());
-    this.deadline = Date.now() + limits.registrationTimeoutMs;
+    this.stream = new ClientStream(socket, limits.maxOutputBytes, this.receive.bind(this), this.destroy.bind(this));
+    this.deadline = new ClientDeadline(limits, limits.registrationTimeoutMs);
   }
 
   /** The nick, or `*` before one is accepted (as numerics address unregistered clients). */
@@ -84,28 +82,13 @@ export class IrcClient {
 
   /** From registration on, silence is measured against the idle deadline instead. */
   welcomed(): void {
-    this.deadline = Date.now() + this.limits.idleTimeoutMs;
+    this.deadline.admit();
   }
 
-  /**
-   * Queues a message. What is queued in one event-loop turn leaves in one write on the next tick
-   * (a burst of deliveries is one syscall, not one per line); a client whose unsent output passes
-   * the limit does not read, and is dropped.
-   */
+  /** Queues a message; a client too slow to read its messages is dropped. */
   send(message: IrcMessage, trailing = false): void {
     if (!this.isOpen) return;
-    const line = `${serializeMessage(message, trailing)}\r\n`;
-    if (this.outbox === '') process.nextTick(() => this.flush());
-    this.outbox += line;
-    this.outboxBytes += Buffer.byteLength(line, 'utf8');
-    if (this.socket.writableLength + this.outboxBytes > this.limits.maxOutputBytes) this.close('SendQ exceeded');
-  }
-
-  private flush(): void {
-    const pending = this.outbox;
-    this.outbox = '';
-    this.outboxBytes = 0;
-    if (pending !== '' && !this.closed) this.socket.write(pending);
+    if (!this.stream.queue(Buffer.from(`${serializeMessage(message, trailing)}\r\n`, 'utf8'))) this.close('SendQ exceeded');
   }
 
   /** A numeric from the server to this client; the last parameter is the human-readable text. */
@@ -121,14 +104,8 @@ export class IrcClient {
   /** Says ERROR with the reason (as servers do before closing) and ends the connection. */
   close(reason: string): void {
     if (!this.isOpen) return;
-    // What was queued (the numeric explaining the close, say) goes first — except to a client too
-    // slow to read, whose backlog is exactly what is not kept.
-    const pending = reason === 'SendQ exceeded' ? '' : this.outbox;
-    this.outbox = '';
-    this.outboxBytes = 0;
-    this.socket.write(`${pending}ERROR :Closing Link: ${this.address} (${reason})\r\n`);
     this.ending = true;
-    this.socket.end();
+    this.stream.end(`ERROR :Closing Link: ${this.address} (${reason})\r\n`, reason === 'SendQ exceeded');
     setTimeout(() => this.destroy(), 1000).unref();
   }
 
@@ -139,30 +116,26 @@ export class IrcClient {
     clearTimeout(this.drainTimer);
     this.waiting.length = 0;
     this.registration.close();
-    this.socket.destroy();
+    this.stream.destroy();
     this.handler.onClosed(this);
   }
 
   /** Called by the gateway's sweep (one timer for every client). */
   checkDeadline(now: number): void {
-    if (!this.isOpen || now < this.deadline) return;
-    if (!this.registration.isRegistered) {
+    if (!this.isOpen) return;
+    const due = this.deadline.due(now);
+    if (due === 'introduction') {
       this.close('Registration timed out');
-    } else if (!this.awaitingPong) {
-      this.awaitingPong = true;
+    } else if (due === 'ping') {
       this.send({ source: SERVER_NAME, command: 'PING', params: [SERVER_NAME] });
-      this.deadline = now + this.limits.pingTimeoutMs;
-    } else {
+    } else if (due === 'silence') {
       this.close(`Ping timeout: ${Math.round((this.limits.idleTimeoutMs + this.limits.pingTimeoutMs) / 1000)} seconds`);
     }
   }
 
   private receive(chunk: Buffer): void {
     if (!this.isOpen) return;
-    if (this.registration.isRegistered) {
-      this.awaitingPong = false;
-      this.deadline = Date.now() + this.limits.idleTimeoutMs;
-    }
+    this.deadline.heard();
     const fits = this.splitter.push(chunk, (line) => this.admit(line));
     if (!fits) this.close('Input line too long');
   }
