@@ -15,23 +15,29 @@ export function fsyncDirectory(dir: string, fs: StorageFs = nodeFs): void {
 export interface AtomicWriteOptions {
   /** Read the draft back and compare it, length and bytes, with what was meant before it replaces the file. */
   verify?: boolean;
+  /**
+   * False for a file that means nothing after the machine restarts (a record of running processes):
+   * still whole or absent after a crash of the process, but not synced to the disk. Default true.
+   */
+  durable?: boolean;
   fs?: StorageFs;
 }
 
 /**
  * Writes `content` to `file` so that a reader (or a restart after a crash) sees either the old
  * content or all of the new: draft file, every byte written, fsync, (verify), rename, fsync of the
- * directory. On any failure before the rename the draft is removed and the old file is untouched.
+ * directory (the two fsyncs left out for a file that need not survive the machine). On any failure before the rename the draft is removed and the old file is untouched.
  */
 export function writeFileAtomic(file: string, content: string | Buffer, mode = 0o600, options: AtomicWriteOptions = {}): void {
   const fs = options.fs ?? nodeFs;
   const data = typeof content === 'string' ? Buffer.from(content) : content;
   const draft = `${file}.${process.pid}.tmp`;
+  const durable = options.durable ?? true;
   try {
     const fd = fs.openSync(draft, 'w', mode);
     try {
       writeAll(fs, fd, data);
-      fs.fsyncSync(fd);
+      if (durable) fs.fsyncSync(fd);
       if (options.verify) verifyDraft(fs, fd, draft, data);
     } finally {
       fs.closeSync(fd);
@@ -45,7 +51,7 @@ export function writeFileAtomic(file: string, content: string | Buffer, mode = 0
     }
     throw error;
   }
-  fsyncDirectory(path.dirname(file), fs);
+  if (durable) fsyncDirectory(path.dirname(file), fs);
 }
 
 function verifyDraft(fs: StorageFs, fd: number, draft: string, expected: Buffer): void {

@@ -51,6 +51,10 @@ function isOurs(mark: ProcessMark, service: string): boolean {
  */
 export class StackRecord implements SupervisorWatcher {
   private readonly file: string;
+  /** What the file holds now: a transition that changes no pid (most do not) writes nothing. */
+  private written = '';
+  private scheduled = false;
+  private removed = false;
 
   constructor(
     dataDir: string,
@@ -60,7 +64,21 @@ export class StackRecord implements SupervisorWatcher {
     this.file = stackRecordPath(dataDir);
   }
 
+  /**
+   * Rewritten once per turn of the event loop at most (a cold start moves every child at once), and
+   * not synced to the disk: after the machine restarts no process of the record is left to end, while
+   * a sync on every transition cost the supervisor tens of milliseconds of a cold start.
+   */
   transition(_child: SupervisedChild, _to: ChildState): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.removed) this.write();
+    });
+  }
+
+  private write(): void {
     const services: StackRecordFile['services'] = {};
     for (const child of this.children()) {
       const pid = child.pid;
@@ -68,9 +86,12 @@ export class StackRecord implements SupervisorWatcher {
       if (pid !== undefined && started !== undefined) services[child.name] = { pid, started };
     }
     const record: StackRecordFile = { supervisor: { pid: process.pid, started: startedAt(process.pid) ?? 0 }, services };
+    const text = `${JSON.stringify(record)}\n`;
+    if (text === this.written) return;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      writeFileAtomic(this.file, `${JSON.stringify(record)}\n`);
+      writeFileAtomic(this.file, text, 0o600, { durable: false });
+      this.written = text;
     } catch (error) {
       this.logger.warn({ err: error, file: this.file }, 'could not record the stack’s processes; a later up may not find leftovers');
     }
@@ -80,6 +101,7 @@ export class StackRecord implements SupervisorWatcher {
 
   /** After a clean stop nothing is left to end. */
   remove(): void {
+    this.removed = true;
     rmSync(this.file, { force: true });
   }
 }
