@@ -1,3 +1,5 @@
+import { formatColumns } from '../src/text/table.js';
+
 /**
  * One row of the benchmark table. A `target` row is a figure with a criterion it must meet, and is
  * counted in the summary (once: a criterion is never written as two rows); a `report` row is a
@@ -47,10 +49,7 @@ export function formatTable(rows: BenchRow[]): string {
     row.kind === 'target' ? row.target : row.note,
     row.kind === 'target' ? (row.pass ? 'pass' : 'FAIL') : 'report',
   ]);
-  const header = ['figure', 'value', 'target', 'result'];
-  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i]!.length)));
-  const line = (cols: string[]): string => `| ${cols.map((col, i) => col.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.map(line)].join('\n');
+  return formatColumns(cells, { header: ['figure', 'value', 'target', 'result'], markdown: true });
 }
 
 /** Targets met and counted; report rows are left out. */

@@ -1,13 +1,16 @@
+import { formatColumns } from '../text/table.js';
 import type { ChildSpec } from './child-spec.js';
 
 /** What a person needs once the stack is up: where everything listens and how to attach. */
 export function banner(specs: readonly ChildSpec[], ms: number, dataDir: string, howToStop = 'Ctrl-C stops everything.'): string {
-  const width = Math.max(...specs.map((spec) => spec.name.length));
   return [
     '',
     `  ThisCord is up (${ms} ms). Data: ${dataDir}`,
     '',
-    ...specs.map((spec) => `    ${spec.name.padEnd(width)}  ${spec.endpoint}`),
+    formatColumns(
+      specs.map((spec) => [spec.name, spec.endpoint]),
+      { indent: '    ' },
+    ),
     '',
     '  Attach from another terminal:',
     '    npm run chat         chat in a room',

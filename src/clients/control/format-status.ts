@@ -1,6 +1,6 @@
 import type { LiveFigures, ServiceStatus, StackStatus } from '../../protocol/control-api.js';
 import { clockTime } from '../../text/readable.js';
-import { formatColumns } from '../table.js';
+import { formatColumns } from '../../text/table.js';
 
 /** `0:03:12`, or `2 days, 3:04:05`, as supervisorctl writes uptimes. */
 export function formatUptime(seconds: number): string {
@@ -44,7 +44,7 @@ export function formatStatus(status: StackStatus): string {
   return [
     `ThisCord on ${status.data_dir}: supervisor pid ${status.pid}, up ${formatUptime(status.uptime_s)}${status.stopping ? ', STOPPING' : ''}`,
     '',
-    formatColumns(['service', 'state', 'pid', 'uptime', 'restarts', 'last exit', 'endpoint'], rows),
+    formatColumns(rows, { header: ['service', 'state', 'pid', 'uptime', 'restarts', 'last exit', 'endpoint'] }),
     ...(figures ? ['', figures] : []),
   ].join('\n');
 }
@@ -52,17 +52,19 @@ export function formatStatus(status: StackStatus): string {
 /** One line per service a verb acted on: `hub  RUNNING  pid 4242`. */
 export function formatServices(services: ServiceStatus[]): string {
   return formatColumns(
-    ['service', 'state', 'pid'],
     services.map((service) => [service.name, service.state.toUpperCase(), service.pid === undefined ? '-' : String(service.pid)]),
+    { header: ['service', 'state', 'pid'] },
   );
 }
 
 /** What a second `up` on the same data dir says instead of starting. */
 export function formatAlreadyRunning(status: StackStatus): string {
-  const width = Math.max(...status.services.map((service) => service.name.length));
   return [
     `a stack is already running on ${status.data_dir} (supervisor pid ${status.pid}, since ${status.since.slice(0, 10)} ${clockTime(status.since).slice(0, 8)}):`,
-    ...status.services.map((service) => `  ${service.name.padEnd(width)}  ${service.endpoint}`),
+    formatColumns(
+      status.services.map((service) => [service.name, service.endpoint]),
+      { indent: '  ' },
+    ),
     'see "thiscord status"; stop it with "thiscord down"',
   ].join('\n');
 }

@@ -1,9 +1,9 @@
 import { CliError } from '../../cli/cli-error.js';
 import { isValidName, NAME_RULE } from '../../protocol/names.js';
 import { ROOMS_FAULTS } from '../../protocol/rooms-api.js';
+import { formatColumns } from '../../text/table.js';
 import { LineInput } from '../line-input.js';
 import { Prompter } from '../prompter.js';
-import { formatColumns } from '../table.js';
 import { sanitizeForTerminal } from '../terminal-text.js';
 import { credentialsPath, forgetRoom, ownerKeyFor, ticketFor } from './credentials.js';
 import { createRoom, joinRoom } from './room-access.js';
@@ -121,7 +121,6 @@ export const ROOM_LIST_LEGEND = 'MEMBERS: who has joined (online or not); ONLINE
 export function formatRoomList(rooms: RoomSummary[], onlineIn?: (room: string) => number | undefined): string {
   if (rooms.length === 0) return 'No rooms yet. Create one: thiscord rooms create <name> --user <you>';
   return formatColumns(
-    ['ROOM', 'MEMBERS', ...(onlineIn ? ['ONLINE'] : []), 'PRIVATE', 'EXPIRES', 'TOPIC'],
     rooms.map((room) => [
       room.name,
       String(room.members),
@@ -130,6 +129,7 @@ export function formatRoomList(rooms: RoomSummary[], onlineIn?: (room: string) =
       room.expires_at ?? '-',
       sanitizeForTerminal(room.topic || '-'),
     ]),
+    { header: ['ROOM', 'MEMBERS', ...(onlineIn ? ['ONLINE'] : []), 'PRIVATE', 'EXPIRES', 'TOPIC'] },
   );
 }
 
