@@ -12,7 +12,8 @@ import { type BenchRow, median, report, runStandalone, target } from '../report.
 /**
  * `thiscord status` as a person or a monitor runs it: a new Node process, the CLI loaded, one
  * XML-RPC call over the control socket, the table printed; median of 20 against a detached stack.
- * Beside it, for scale: the call alone from a process already running, and a bare `node` start
+ * Beside it, for scale: the call alone from a process already running, `thiscord --version` (the
+ * CLI's own start: Node, yargs and the command list, no command loaded) and a bare `node` start
  * (the floor no CLI can go under).
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,10 +40,12 @@ export async function run(): Promise<BenchRow[]> {
     await client.call('status');
     const status = await timed(() => execute(process.execPath, [CLI, 'status'], { env }), RUNS);
     const call = await timed(() => client.call('status'), RUNS);
+    const cliStart = await timed(() => execute(process.execPath, [CLI, '--version'], { env }), RUNS);
     const bare = await timed(() => execute(process.execPath, ['-e', '0']), RUNS);
     return [
       target(`thiscord status round trip, CLI start included, median of ${RUNS}`, status, 'ms', '< 150 ms', status < 150),
       report(`the status call alone (XML-RPC over the socket), median of ${RUNS}`, call, 'ms', 'for scale'),
+      report(`the CLI's own start (thiscord --version), median of ${RUNS}`, cliStart, 'ms', 'for scale'),
       report(`a bare node start (node -e 0), median of ${RUNS}`, bare, 'ms', 'the floor for any CLI'),
     ];
   } finally {
