@@ -64,8 +64,8 @@ async function idle(): Promise<BenchRow[]> {
 }
 
 async function scale(): Promise<BenchRow[]> {
-  // The driver holds a socket per client and the hub as many again; the hub inherits this limit through the supervisor.
-  raiseFileLimit(2 * SHAPE.clients + 1000);
+  // A socket per client in the driver, and as many in the hub, which inherits this limit through the supervisor.
+  raiseFileLimit(SHAPE.clients + 1000);
   // Every driver client comes from 127.0.0.1: the per-address quota is raised, and the total so that all fit.
   const stack = await RunningStack.start({
     THISCORD_MAX_CONNECTIONS_PER_ADDRESS: String(SHAPE.clients + 100),
