@@ -15,6 +15,8 @@ import { signTicket } from '../src/tickets/ticket.js';
 export const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const MESSAGE_PREFIX = Buffer.from('{"type":"message"');
 const TEXT_MARK = '"text":"t=';
+const NEWLINE = 0x0a;
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 export const now = (): number => performance.timeOrigin + performance.now();
 
 export interface Member {
@@ -53,29 +55,25 @@ export async function connectMembers(port: number, tickets: readonly string[], s
     tickets.map(
       (memberTicket, i) =>
         new Promise<void>((resolve, reject) => {
-          const socket = net.connect(port, '127.0.0.1');
-          const member: Member = { socket, deliveries: 0, latencies: [] };
-          members.push(member);
           let welcomed = false;
           let seen = '';
-          // The end of the previous chunk, so that a prefix split across two chunks is still counted.
-          let carry: Buffer = Buffer.alloc(0);
-          socket.setNoDelay(true);
-          socket.on('error', reject);
-          socket.on('close', () => {
-            if (!welcomed) reject(new Error(`member ${i} was closed before its welcome; the hub said: ${seen || 'nothing'}`));
-          });
-          socket.on('data', (chunk: Buffer) => {
+          // The end of the previous chunk when it ended inside a frame, so that a prefix split across two chunks is still counted.
+          let carry: Buffer | null = null;
+          const receive = (chunk: Buffer): void => {
             if (!welcomed) {
               seen += chunk.toString().slice(0, 300);
               welcomed = chunk.includes('"welcome"');
               if (welcomed) resolve();
             }
             // Only the seam is copied: a prefix cannot lie wholly inside either side of it.
-            if (carry.length)
+            if (carry)
               member.deliveries += occurrences(Buffer.concat([carry, chunk.subarray(0, MESSAGE_PREFIX.length - 1)]), MESSAGE_PREFIX);
             member.deliveries += occurrences(chunk, MESSAGE_PREFIX);
-            carry = chunk.subarray(Math.max(0, chunk.length - (MESSAGE_PREFIX.length - 1)));
+            // Copied, since the read buffer is reused; most chunks end with a whole frame and need none.
+            carry =
+              chunk[chunk.length - 1] === NEWLINE
+                ? null
+                : Buffer.from(chunk.subarray(Math.max(0, chunk.length - (MESSAGE_PREFIX.length - 1))));
             if (sampleLatency) {
               // One sample per chunk keeps the driver cheap; the send time sits right after "t=".
               const at = chunk.indexOf(TEXT_MARK);
@@ -85,6 +83,26 @@ export async function connectMembers(port: number, tickets: readonly string[], s
                 if (end > start) member.latencies.push(now() - Number(chunk.toString('latin1', start, end)));
               }
             }
+          };
+          // Reads land in one buffer shared by every member (handled at once, never kept), without a
+          // stream 'data' event or a new Buffer per read: with thousands of members this is most of the driver's work.
+          const socket = net.connect({
+            port,
+            host: '127.0.0.1',
+            onread: {
+              buffer: READ_BUFFER,
+              callback: (length: number) => {
+                receive(READ_BUFFER.subarray(0, length));
+                return true;
+              },
+            },
+          });
+          const member: Member = { socket, deliveries: 0, latencies: [] };
+          members.push(member);
+          socket.setNoDelay(true);
+          socket.on('error', reject);
+          socket.on('close', () => {
+            if (!welcomed) reject(new Error(`member ${i} was closed before its welcome; the hub said: ${seen || 'nothing'}`));
           });
           socket.on('connect', () => socket.write(encodeFrame({ type: 'hello', ticket: memberTicket })));
         }),

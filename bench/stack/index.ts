@@ -73,16 +73,23 @@ async function scale(): Promise<BenchRow[]> {
   });
   try {
     const hub = (await stack.processes()).find((one) => one.name === 'hub');
-    if (!hub) throw new Error('the control plane lists no hub');
+    if (hub?.pid === undefined) throw new Error('the control plane lists no running hub');
     let loaded: Memory = [];
     const result = await scaleLoad(stack.config, hub.pid, SHAPE, async () => {
       loaded = await stack.memory();
+    }).catch(async (error: Error) => {
+      // A service restarted under the load is the first thing to know about a run that broke off.
+      const { detail } = await stack.restarts();
+      throw detail ? new Error(`${error.message}\n${detail}`) : error;
     });
+    const restarts = await stack.restarts();
+    if (restarts.count > 0) process.stderr.write(`bench stack: ${restarts.detail}\n`);
     const load = `${SHAPE.clients} clients in ${SHAPE.rooms} rooms, ${SHAPE.rate} msg/s in all`;
     return [
       report(`${load}: p50 delivery latency`, result.p50, 'ms', 'send → receipt at every other member, driver clock'),
       target(`${load}: p99 delivery latency`, result.p99, 'ms', '< 50 ms', result.p99 < 50),
       target(`${load}: deliveries lost`, result.lost, 'deliveries', '0', result.lost === 0),
+      target(`${load}: service restarts`, restarts.count, '', '0', restarts.count === 0),
       report(
         `${load}: tickets from the room service`,
         result.joinMs,
@@ -95,6 +102,12 @@ async function scale(): Promise<BenchRow[]> {
         result.driverCpu,
         '% of a core',
         'every client, sending and receiving, in one process',
+      ),
+      report(
+        "under that load: the driver's longest event-loop delay",
+        result.driverDelayMax,
+        'ms',
+        `p99 ${result.driverDelayP99.toFixed(1)} ms: how late the driver itself may have read a delivery (sampled every 1 ms)`,
       ),
       ...memoryRows('under that load', loaded),
     ];

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { RoomsClient } from '../../src/clients/rooms/rooms-client.js';
 import type { CommonConfig } from '../../src/config/options.js';
 import { connectMembers, type Member, now, paced, say, waitUntil } from '../chat-driver.js';
 import { percentile } from '../report.js';
+import { ofRunning } from './running-stack.js';
 
 export interface ScaleShape {
   clients: number;
@@ -21,6 +23,9 @@ export interface ScaleResult {
   /** CPU time over wall time during the steady phase, in % of one core. */
   driverCpu: number;
   hubCpu: number;
+  /** The driver's own event-loop delay over the steady phase and the drain (p99, max), in ms: how late it may have read a delivery. */
+  driverDelayP99: number;
+  driverDelayMax: number;
 }
 
 /** Joins in flight at once: enough to share the room service's fsyncs, few enough not to queue for seconds. */
@@ -82,18 +87,22 @@ export async function scaleLoad(
     const others = (k: number): number =>
       Math.floor(shape.clients / shape.rooms) + (k % shape.rooms < shape.clients % shape.rooms ? 1 : 0) - 1;
     let expected = 0;
+    const driverDelay = monitorEventLoopDelay({ resolution: 1 });
+    driverDelay.enable();
     const driverBefore = process.cpuUsage();
-    const hubBefore = cpuSeconds(hubPid);
+    const hubBefore = ofRunning(hubPid, cpuSeconds);
     const { sent, wallSeconds } = await paced(shape.rate, shape.seconds, (n) => {
       const k = n % shape.clients;
       members[k]!.socket.write(say(roomOf(k, shape), n));
       expected += others(k);
     });
     const driverUsage = process.cpuUsage(driverBefore);
-    const hubCpu = (100 * (cpuSeconds(hubPid) - hubBefore)) / wallSeconds;
+    // NaN when the hub did not live through the steady phase (the restarts row says why).
+    const hubCpu = (100 * (ofRunning(hubPid, cpuSeconds) - hubBefore)) / wallSeconds;
     await whileLoaded();
     const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
     await waitUntil(() => total() >= expected, DRAIN_IDLE_MS, total);
+    driverDelay.disable();
     const latencies = members.flatMap((m) => m.latencies);
     return {
       joinMs,
@@ -103,6 +112,8 @@ export async function scaleLoad(
       lost: expected - total(),
       driverCpu: (100 * (driverUsage.user + driverUsage.system)) / 1e6 / wallSeconds,
       hubCpu,
+      driverDelayP99: driverDelay.percentile(99) / 1e6,
+      driverDelayMax: driverDelay.max / 1e6,
     };
   } finally {
     for (const member of members) member.socket.destroy();
