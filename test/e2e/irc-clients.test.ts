@@ -123,5 +123,8 @@ describe('stock IRC clients in ThisCord rooms', () => {
     await irssi.waitForText(/<\s*tom> hello iris/);
     await tom.type('/quit');
     await irssi.type('/quit');
+    // irssi writes into its home, inside the data dir, as it quits: the dir goes only once both have exited.
+    await waitFor('irssi to exit', () => irssi.hasEnded());
+    await waitFor('tom to exit', () => tom.hasEnded());
   }, 45_000);
 });

@@ -80,6 +80,11 @@ export class Terminal {
     return (await this.screen()).split('\n')[cursorRow] ?? '';
   }
 
+  /** Whether the program has ended (the pane stays, remain-on-exit), known before tmux may have collected how. */
+  async hasEnded(): Promise<boolean> {
+    return (await execa('tmux', ['-L', this.socket, 'display-message', '-p', '-t', this.name, '#{pane_dead}'])).stdout === '1';
+  }
+
   /** How the program ended once it has (the pane stays, remain-on-exit): its exit code, or the signal's name; else undefined. */
   async exitStatus(): Promise<number | string | undefined> {
     const [dead, status, signal] = (
