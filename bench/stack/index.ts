@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { raiseFileLimit } from '../chat-driver.js';
 import { type BenchRow, report, runStandalone, target } from '../report.js';
 import { RunningStack } from './running-stack.js';
-import { type ScaleShape, scaleLoad } from './scale-load.js';
+import { type CpuTimes, cpuTotal, type ScaleShape, scaleLoad } from './scale-load.js';
 
 /**
  * The whole stack as `npm run up` starts it. Idle: the memory of every process once it is healthy
@@ -24,6 +24,7 @@ const IDLE_FIRST_SAMPLE_MS = 2500;
 const IDLE_MAX_MS = 15_000;
 const MiB = 1024;
 
+const split = (times: CpuTimes): string => `${times.user.toFixed(1)} µs user + ${times.kernel.toFixed(1)} µs kernel`;
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 type Memory = Awaited<ReturnType<RunningStack['memory']>>;
 const sum = (memory: Memory, of: 'rssKiB' | 'pssKiB'): number => memory.reduce((total, one) => total + one[of], 0);
@@ -98,11 +99,18 @@ async function scale(): Promise<BenchRow[]> {
       ),
       report("under that load: the hub's CPU", result.hubCpu, '% of a core', `${result.sent} messages in ${SHAPE.seconds} s`),
       report(
+        "under that load: the hub's CPU per delivery",
+        cpuTotal(result.hubPerDelivery),
+        'µs',
+        `${split(result.hubPerDelivery)}; on loopback the kernel part includes the receiving sockets' TCP work`,
+      ),
+      report(
         "under that load: the driver's own CPU",
         result.driverCpu,
         '% of a core',
         'every client, sending and receiving, in one process',
       ),
+      report("under that load: the driver's CPU per delivery", cpuTotal(result.driverPerDelivery), 'µs', split(result.driverPerDelivery)),
       report(
         "under that load: the driver's longest event-loop delay",
         result.driverDelayMax,

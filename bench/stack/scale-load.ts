@@ -23,6 +23,9 @@ export interface ScaleResult {
   /** CPU time over wall time during the steady phase, in % of one core. */
   driverCpu: number;
   hubCpu: number;
+  /** CPU time per delivery from the first message to the last delivery, in µs. */
+  driverPerDelivery: CpuTimes;
+  hubPerDelivery: CpuTimes;
   /** The driver's own event-loop delay over the steady phase and the drain (p99, max), in ms: how late it may have read a delivery. */
   driverDelayP99: number;
   driverDelayMax: number;
@@ -37,11 +40,29 @@ const DRAIN_IDLE_MS = 3000;
 /** Presence frames of the last arrivals reach everyone before the first message is timed. */
 const SETTLE_MS = 1000;
 
-/** CPU seconds a process has used (utime + stime from /proc/<pid>/stat, in clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/** CPU time in user space and in the kernel, in µs. */
+export interface CpuTimes {
+  user: number;
+  kernel: number;
 }
+
+/** What a process has used (utime and stime from /proc/<pid>/stat, in clock ticks of 1/100 s). */
+function cpuTimes(pid: number | undefined): CpuTimes {
+  const read = (field: 11 | 12) =>
+    ofRunning(pid, (running) => Number(readFileSync(`/proc/${running}/stat`, 'utf8').split(') ')[1]!.split(' ')[field]) * 10_000);
+  return { user: read(11), kernel: read(12) };
+}
+
+function driverTimes(): CpuTimes {
+  const usage = process.cpuUsage();
+  return { user: usage.user, kernel: usage.system };
+}
+
+const used = (before: CpuTimes, after: CpuTimes, per: number): CpuTimes => ({
+  user: (after.user - before.user) / per,
+  kernel: (after.kernel - before.kernel) / per,
+});
+export const cpuTotal = (times: CpuTimes): number => times.user + times.kernel;
 
 /** Client k's room: consecutive clients, and so consecutive senders, are in different rooms. */
 const roomOf = (k: number, shape: ScaleShape): string => `scale-${k % shape.rooms}`;
@@ -89,29 +110,33 @@ export async function scaleLoad(
     let expected = 0;
     const driverDelay = monitorEventLoopDelay({ resolution: 1 });
     driverDelay.enable();
-    const driverBefore = process.cpuUsage();
-    const hubBefore = ofRunning(hubPid, cpuSeconds);
+    const driverBefore = driverTimes();
+    const hubBefore = cpuTimes(hubPid);
     const { sent, wallSeconds } = await paced(shape.rate, shape.seconds, (n) => {
       const k = n % shape.clients;
       members[k]!.socket.write(say(roomOf(k, shape), n));
       expected += others(k);
     });
-    const driverUsage = process.cpuUsage(driverBefore);
     // NaN when the hub did not live through the steady phase (the restarts row says why).
-    const hubCpu = (100 * (ofRunning(hubPid, cpuSeconds) - hubBefore)) / wallSeconds;
+    const hubSteady = used(hubBefore, cpuTimes(hubPid), wallSeconds * 1e6);
+    const driverSteady = used(driverBefore, driverTimes(), wallSeconds * 1e6);
     await whileLoaded();
-    const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
-    await waitUntil(() => total() >= expected, DRAIN_IDLE_MS, total);
+    const delivered = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
+    await waitUntil(() => delivered() >= expected, DRAIN_IDLE_MS, delivered);
     driverDelay.disable();
+    const hubAll = used(hubBefore, cpuTimes(hubPid), delivered());
+    const driverAll = used(driverBefore, driverTimes(), delivered());
     const latencies = members.flatMap((m) => m.latencies);
     return {
       joinMs,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       sent,
-      lost: expected - total(),
-      driverCpu: (100 * (driverUsage.user + driverUsage.system)) / 1e6 / wallSeconds,
-      hubCpu,
+      lost: expected - delivered(),
+      driverCpu: 100 * cpuTotal(driverSteady),
+      hubCpu: 100 * cpuTotal(hubSteady),
+      driverPerDelivery: driverAll,
+      hubPerDelivery: hubAll,
       driverDelayP99: driverDelay.percentile(99) / 1e6,
       driverDelayMax: driverDelay.max / 1e6,
     };
