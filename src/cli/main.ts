@@ -7,6 +7,7 @@ import { lazyCommand } from './command.js';
 import { examples } from './examples.js';
 import { packageVersion } from './package-version.js';
 
+const fail = failWithSentence('thiscord', { flags: () => Object.keys(cli.getOptions().key) });
 const cli = yargs(hideBin(process.argv))
   .scriptName('thiscord')
   .usage(
@@ -110,6 +111,11 @@ const cli = yargs(hideBin(process.argv))
   .alias('h', 'help')
   .version(packageVersion())
   .wrap(Math.min(110, process.stdout.columns || 80))
-  .fail(failWithSentence('thiscord', { flags: () => Object.keys(cli.getOptions().key) }));
+  .fail(fail);
 
-await cli.parseAsync();
+// A flag's parser that refuses a value of a command loaded on demand throws after its (async) builder,
+// where yargs rejects instead of calling .fail as it does for every other bad command line.
+await cli.parseAsync().catch((error: unknown) => {
+  if (error instanceof Error && error.name === 'YError') fail(error.message, error);
+  throw error;
+});

@@ -64,4 +64,18 @@ describe('thiscord --help and each command', () => {
       expect(help.stdout, `${name} --help`).toContain('--data-dir');
     }
   }, 60_000);
+
+  it("refuses a bad value of a command's own flag with one sentence naming the flag, and exit 2", async () => {
+    for (const [args, flag] of [
+      [['logs', '-n', 'abc'], '--lines'],
+      [['up', '--ready-timeout', '5x'], '--ready-timeout'],
+      [['down', '--timeout', 'soon'], '--timeout'],
+      [['subscribe', '--count', '-1'], '--count'],
+    ] as const) {
+      const result = await runCli([...args], stack.env);
+      expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(new RegExp(`^thiscord: ${flag} \\(or THISCORD_[A-Z_]+\\) must be `));
+      expect(result.stderr, args.join(' ')).not.toMatch(/\bat .*\.js:\d+/);
+    }
+  });
 });
