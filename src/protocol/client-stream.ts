@@ -7,7 +7,8 @@ import type { Socket } from 'node:net';
  * passes `maxOutputBytes` does not read fast enough to keep, and dropping it keeps memory bounded
  * and everyone else on time.
  *
- * Input goes to `onData`; an error or a close to `onGone`, once for each, so its handling must run once.
+ * Input goes to `onData`; an error and a close each call `onGone` (a failing socket does both), so
+ * what it does must happen once.
  */
 export class ClientStream {
   private queued: Buffer[] = [];
