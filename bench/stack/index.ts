@@ -25,6 +25,9 @@ const IDLE_MAX_MS = 15_000;
 const MiB = 1024;
 
 const split = (times: CpuTimes): string => `${times.user.toFixed(1)} µs user + ${times.kernel.toFixed(1)} µs kernel`;
+/** The larger figure, a missing or NaN one (a process not running) counting as none. */
+const larger = (figure: number, before: number | undefined): number =>
+  before === undefined || Number.isNaN(before) || figure > before ? figure : before;
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 type Memory = Awaited<ReturnType<RunningStack['memory']>>;
 const sum = (memory: Memory, of: 'rssKiB' | 'pssKiB'): number => memory.reduce((total, one) => total + one[of], 0);
@@ -75,9 +78,17 @@ async function scale(): Promise<BenchRow[]> {
   try {
     const hub = (await stack.processes()).find((one) => one.name === 'hub');
     if (hub?.pid === undefined) throw new Error('the control plane lists no running hub');
-    let loaded: Memory = [];
+    // Each process's largest figures: a service killed under the load (the restarts row) is replaced by a fresh one.
+    const peak = new Map<string, Memory[number]>();
     const result = await scaleLoad(stack.config, hub.pid, SHAPE, async () => {
-      loaded = await stack.memory();
+      for (const one of await stack.memory()) {
+        const before = peak.get(one.name);
+        peak.set(one.name, {
+          name: one.name,
+          rssKiB: larger(one.rssKiB, before?.rssKiB),
+          pssKiB: larger(one.pssKiB, before?.pssKiB),
+        });
+      }
     }).catch(async (error: Error) => {
       // A service restarted under the load is the first thing to know about a run that broke off.
       const { detail } = await stack.restarts();
@@ -117,7 +128,7 @@ async function scale(): Promise<BenchRow[]> {
         'ms',
         `p99 ${result.driverDelayP99.toFixed(1)} ms: how late the driver itself may have read a delivery (sampled every 1 ms)`,
       ),
-      ...memoryRows('under that load', loaded),
+      ...memoryRows('under that load, largest', [...peak.values()]),
     ];
   } finally {
     await stack.stop();

@@ -20,10 +20,10 @@ export interface ScaleResult {
   p99: number;
   sent: number;
   lost: number;
-  /** CPU time over wall time during the steady phase, in % of one core. */
+  /** CPU time over wall time during the steady phase (the hub's until its last reading alive), in % of one core. */
   driverCpu: number;
   hubCpu: number;
-  /** CPU time per delivery from the first message to the last delivery, in µs. */
+  /** CPU time per delivery from the first message to the last delivery (the hub's until its last reading alive), in µs. */
   driverPerDelivery: CpuTimes;
   hubPerDelivery: CpuTimes;
   /** The driver's own event-loop delay over the steady phase and the drain (p99, max), in ms: how late it may have read a delivery. */
@@ -37,6 +37,7 @@ const JOIN_CONCURRENCY = 32;
 const CONNECT_BATCH = 200;
 /** A message not delivered after this much silence is counted as lost. */
 const DRAIN_IDLE_MS = 3000;
+const SAMPLE_MS = 1000;
 /** Presence frames of the last arrivals reach everyone before the first message is timed. */
 const SETTLE_MS = 1000;
 
@@ -87,13 +88,13 @@ async function admit(config: CommonConfig, shape: ScaleShape): Promise<string[]>
 /**
  * `clients` chat clients of the hub in `rooms` rooms, then `rate` messages a second for `seconds`,
  * each from the next client in turn to its room. Latency is send → receipt at every other member.
- * `whileLoaded` runs at the end of the steady phase, before anything is disconnected.
+ * `sample` runs every second of the steady phase and once at its end, before anything is disconnected.
  */
 export async function scaleLoad(
   config: CommonConfig,
   hubPid: number,
   shape: ScaleShape,
-  whileLoaded: () => Promise<void>,
+  sample: () => Promise<void>,
 ): Promise<ScaleResult> {
   if (shape.clients < 2 * shape.rooms) throw new Error(`${shape.clients} clients cannot fill ${shape.rooms} rooms with two or more each`);
   const joinStarted = now();
@@ -110,21 +111,36 @@ export async function scaleLoad(
     let expected = 0;
     const driverDelay = monitorEventLoopDelay({ resolution: 1 });
     driverDelay.enable();
+    const delivered = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
     const driverBefore = driverTimes();
     const hubBefore = cpuTimes(hubPid);
+    const steadyStart = now();
+    // The hub's last reading while it ran: one killed under the load (the restarts row) still shows how busy it was.
+    let hubLast = { times: hubBefore, at: steadyStart, delivered: 0 };
+    const readHub = (): void => {
+      const times = cpuTimes(hubPid);
+      if (!Number.isNaN(times.user)) hubLast = { times, at: now(), delivered: delivered() };
+    };
+    // One sample at a time: a slow control call is not stacked up behind another.
+    let sampling: Promise<void> = Promise.resolve();
+    const sampler = setInterval(() => {
+      readHub();
+      sampling = sampling.then(sample);
+    }, SAMPLE_MS);
     const { sent, wallSeconds } = await paced(shape.rate, shape.seconds, (n) => {
       const k = n % shape.clients;
       members[k]!.socket.write(say(roomOf(k, shape), n));
       expected += others(k);
     });
-    // NaN when the hub did not live through the steady phase (the restarts row says why).
-    const hubSteady = used(hubBefore, cpuTimes(hubPid), wallSeconds * 1e6);
+    readHub();
+    const hubSteady = used(hubBefore, hubLast.times, (hubLast.at - steadyStart) * 1000);
     const driverSteady = used(driverBefore, driverTimes(), wallSeconds * 1e6);
-    await whileLoaded();
-    const delivered = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
+    clearInterval(sampler);
+    await sampling.then(sample);
     await waitUntil(() => delivered() >= expected, DRAIN_IDLE_MS, delivered);
     driverDelay.disable();
-    const hubAll = used(hubBefore, cpuTimes(hubPid), delivered());
+    readHub();
+    const hubAll = used(hubBefore, hubLast.times, hubLast.delivered);
     const driverAll = used(driverBefore, driverTimes(), delivered());
     const latencies = members.flatMap((m) => m.latencies);
     return {
