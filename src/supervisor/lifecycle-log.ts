@@ -18,7 +18,7 @@ export const STATE_LOG: { [S in ChildState]: (service: string, detail: Transitio
   exited: (service, detail, expected) => ({ level: expected ? 'info' : 'warn', message: `${service} exited (${exitText(detail)})` }),
   unhealthy: (service, { failures }) => ({
     level: 'error',
-    message: `${service} failed ${failures} probes in a row; killing it to restart`,
+    message: `${service} answered no probe for ${failures} probe intervals (hung); killing it to restart`,
   }),
   backoff: (service, { delay_ms }) => ({ level: 'warn', message: `restarting ${service} in ${delay_ms} ms` }),
   fatal: (service, { reason }) => ({

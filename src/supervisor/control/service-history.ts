@@ -42,7 +42,7 @@ export class ServiceHistory {
         break;
       case 'exited': {
         record.runningSince = undefined;
-        const hung = record.hungAfter === undefined ? '' : `failed ${record.hungAfter} probes in a row (hung); `;
+        const hung = record.hungAfter === undefined ? '' : `answered no probe for ${record.hungAfter} probe intervals (hung); `;
         record.hungAfter = undefined;
         record.lastExit = exit(now, detail, `${hung}${describeExit(detail.code, detail.signal)}`);
         break;

@@ -12,7 +12,7 @@ describe('service history', () => {
 
     history.transition('hub', 'unhealthy', { pid: 2, failures: 3 }, 4000);
     history.transition('hub', 'exited', { pid: 2, code: null, signal: 'SIGKILL' }, 4001);
-    expect(history.of('hub').lastExit?.reason).toBe('failed 3 probes in a row (hung); killed by SIGKILL');
+    expect(history.of('hub').lastExit?.reason).toBe('answered no probe for 3 probe intervals (hung); killed by SIGKILL');
 
     history.transition('hub', 'exited', { pid: 3, code: 1, signal: null }, 5000);
     history.transition('hub', 'fatal', { reason: 'restarted 5 times within 60 s' }, 5000);
