@@ -7,34 +7,30 @@ interface LivenessSettings {
 }
 
 /**
- * Probes a healthy service every `intervalMs`, and calls `onHung` once it has answered no probe
- * for `failures` intervals (a stopped or hung process still accepts connections, so only a real
- * answer counts). A probe may take as long as that: a service that answers late is busy, not hung.
- * An overloaded hub answers its pings seconds late, and killing it for that would drop every one of
- * its clients at the worst moment. Returns the function that stops watching.
+ * Probes a healthy service every `intervalMs`, and calls `onHung` once `failures` intervals in a row
+ * have passed without an answer: each interval a probe failed in, or was still waiting through (a
+ * stopped or hung process still accepts connections, so only a real answer counts). A probe may
+ * take that long: a service that answers late is busy, not hung. An overloaded hub answers its pings
+ * seconds late, and killing it for that would drop every one of its clients at the worst moment.
+ * Returns the function that stops watching.
  */
 export function watchLiveness(probe: Promise<Probe>, settings: LivenessSettings, onHung: (failures: number) => void): () => void {
-  const silenceMs = settings.failures * settings.intervalMs;
-  let lastAnswer = performance.now();
+  let missed = 0;
   let probing = false;
   let watching = true;
+  const miss = (): void => {
+    if (!watching || ++missed < settings.failures) return;
+    stop();
+    onHung(missed);
+  };
   const timer = setInterval(() => {
-    if (performance.now() - lastAnswer >= silenceMs) {
-      stop();
-      onHung(settings.failures);
-      return;
-    }
-    if (probing) return;
+    if (probing) return miss();
     probing = true;
     void probe
-      .then((p) => p.check(silenceMs))
-      .then(
-        () => {
-          if (watching) lastAnswer = performance.now();
-        },
-        // A failed probe is no answer: the silence goes on.
-        () => undefined,
-      )
+      .then((p) => p.check((settings.failures + 1) * settings.intervalMs))
+      .then(() => {
+        missed = 0;
+      }, miss)
       .finally(() => {
         probing = false;
       });
