@@ -88,7 +88,7 @@ export class IrcClient {
   /** Queues a message; a client too slow to read its messages is dropped. */
   send(message: IrcMessage, trailing = false): void {
     if (!this.isOpen) return;
-    if (!this.stream.queue(Buffer.from(`${serializeMessage(message, trailing)}\r\n`, 'utf8'))) this.close('SendQ exceeded');
+    if (!this.stream.queue(`${serializeMessage(message, trailing)}\r\n`)) this.close('SendQ exceeded');
   }
 
   /** A numeric from the server to this client; the last parameter is the human-readable text. */

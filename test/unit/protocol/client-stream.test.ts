@@ -53,6 +53,23 @@ describe('a client stream', () => {
     expect(writes).toHaveLength(1);
   });
 
+  it('takes lines of text as well, joined into the same one write, and counts their bytes, not their characters', async () => {
+    const { socket, stream, seen } = await connected(8);
+    const writes: unknown[] = [];
+    const write = socket.write.bind(socket);
+    socket.write = ((chunk: unknown, ...rest: never[]) => {
+      writes.push(chunk);
+      return write(chunk as Buffer, ...rest);
+    }) as typeof socket.write;
+    expect(stream.queue('é\n')).toBe(true);
+    expect(stream.queue(Buffer.from('b\n'))).toBe(true);
+    expect(stream.queue('ü\n')).toBe(true);
+    // 3 + 2 + 3 bytes fill the 8 allowed; one more is too many.
+    expect(stream.queue('x')).toBe(false);
+    await waitFor('every line', () => seen.received === 'é\nb\nü\nx');
+    expect(writes).toHaveLength(1);
+  });
+
   it('says a client is too slow once more output waits than it may have', async () => {
     const { stream } = await connected(10);
     expect(stream.queue(Buffer.from('0123456789'))).toBe(true);
