@@ -38,15 +38,21 @@ async function connected(maxOutputBytes: number) {
   return { client, socket, stream, seen };
 }
 
+/** Every chunk written to `socket` from now on. */
+function recordWrites(socket: net.Socket): unknown[] {
+  const writes: unknown[] = [];
+  const write = socket.write.bind(socket);
+  socket.write = ((chunk: unknown, ...rest: never[]) => {
+    writes.push(chunk);
+    return write(chunk as Buffer, ...rest);
+  }) as typeof socket.write;
+  return writes;
+}
+
 describe('a client stream', () => {
   it('sends what was queued in one turn in one write, on the next tick', async () => {
     const { socket, stream, seen } = await connected(1024);
-    const writes: unknown[] = [];
-    const write = socket.write.bind(socket);
-    socket.write = ((chunk: unknown, ...rest: never[]) => {
-      writes.push(chunk);
-      return write(chunk as Buffer, ...rest);
-    }) as typeof socket.write;
+    const writes = recordWrites(socket);
     for (const line of ['a\n', 'b\n', 'c\n']) stream.queue(Buffer.from(line));
     expect(writes).toHaveLength(0);
     await waitFor('three lines', () => seen.received === 'a\nb\nc\n');
@@ -55,12 +61,7 @@ describe('a client stream', () => {
 
   it('takes lines of text as well, joined into the same one write, and counts their bytes, not their characters', async () => {
     const { socket, stream, seen } = await connected(8);
-    const writes: unknown[] = [];
-    const write = socket.write.bind(socket);
-    socket.write = ((chunk: unknown, ...rest: never[]) => {
-      writes.push(chunk);
-      return write(chunk as Buffer, ...rest);
-    }) as typeof socket.write;
+    const writes = recordWrites(socket);
     expect(stream.queue('é\n')).toBe(true);
     expect(stream.queue(Buffer.from('b\n'))).toBe(true);
     expect(stream.queue('ü\n')).toBe(true);
