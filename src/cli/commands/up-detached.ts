@@ -25,10 +25,11 @@ export async function startDetached(config: CommonConfig, argv: readonly string[
   mkdirSync(path.dirname(stderrFile(config.dataDir)), { recursive: true, mode: 0o700 });
   const stderr = openSync(stderrFile(config.dataDir), 'a', 0o600);
   const args = argv.filter((arg) => !/^--(no-)?detach(=.*)?$/.test(arg));
-  const child = spawn(process.execPath, [cli, ...args, '--no-detach', '--detached-child', '--data-dir', config.dataDir], {
+  // The data dir goes by the environment: a flag added here would make a --data-dir of the user's a list.
+  const child = spawn(process.execPath, [cli, ...args, '--no-detach', '--detached-child'], {
     detached: true,
     stdio: ['ignore', 'ignore', stderr, 'ipc'],
-    env: { ...process.env, THISCORD_LOG_FORMAT: 'json' },
+    env: { ...process.env, THISCORD_LOG_FORMAT: 'json', THISCORD_DATA_DIR: config.dataDir },
   });
   closeSync(stderr);
   const report = await new Promise<DetachedReport | { type: 'exited'; code: number | null }>((resolve) => {

@@ -69,7 +69,10 @@ describe('a FATAL service', () => {
 describe('up --detach and down', () => {
   it('starts in the background with the banner, logs to the data dir, and down stops everything', async () => {
     const stack = await freshStack();
-    const started = await runCli(['up', '--detach', '--log-format', 'pretty'], stack.env, { timeoutMs: 60_000 });
+    // The data dir as a flag, as people type it (it was once passed on twice, and refused as a list).
+    const started = await runCli(['up', '--detach', '--log-format', 'pretty', '--data-dir', stack.dataDir], stack.env, {
+      timeoutMs: 60_000,
+    });
     expect(started.exitCode, started.stderr).toBe(0);
     expect(started.stdout).toContain(`ThisCord is up`);
     expect(started.stdout).toContain(`tcp://127.0.0.1:${stack.hubPort}`);
