@@ -95,6 +95,7 @@ async function scale(): Promise<BenchRow[]> {
       throw detail ? new Error(`${error.message}\n${detail}`) : error;
     });
     const restarts = await stack.restarts();
+    const hubStall = (await stack.figures()).hub?.loop_delay_max_ms ?? Number.NaN;
     if (restarts.count > 0) process.stderr.write(`bench stack: ${restarts.detail}\n`);
     const load = `${SHAPE.clients} clients in ${SHAPE.rooms} rooms, ${SHAPE.rate} msg/s in all`;
     return [
@@ -120,6 +121,12 @@ async function scale(): Promise<BenchRow[]> {
         result.driverCpu,
         '% of a core',
         'every client, sending and receiving, in one process',
+      ),
+      report(
+        "under that load: the hub's longest event-loop stall",
+        hubStall,
+        'ms',
+        `since the current hub process started: ${SHAPE.clients} connecting, then the load; a probe waits at most this long`,
       ),
       report("under that load: the driver's CPU per delivery", cpuTotal(result.driverPerDelivery), 'µs', split(result.driverPerDelivery)),
       report(

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ControlClient } from '../../src/clients/control/control-client.js';
 import { type CommonConfig, commonConfigToEnv } from '../../src/config/options.js';
+import type { LiveFigures } from '../../src/protocol/control-api.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
 import { rssKiB } from '../chat-driver.js';
 import { startUntil, stop } from '../children.js';
@@ -86,6 +87,11 @@ export class RunningStack {
   async processes(): Promise<StackProcess[]> {
     const status = await new ControlClient(this.config.dataDir).call('status');
     return [{ name: 'supervisor', pid: status.pid }, ...status.services.map((service) => ({ name: service.name, pid: service.pid }))];
+  }
+
+  /** The services' live figures, as `thiscord status` shows them. */
+  async figures(): Promise<LiveFigures> {
+    return (await new ControlClient(this.config.dataDir).call('status')).figures;
   }
 
   /** Restarts of any service since the start, and what they were: the reason for each one's last, the supervisor's warnings. */

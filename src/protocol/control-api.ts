@@ -102,7 +102,7 @@ export interface ServiceStatus {
 
 /** What the services said about themselves at their last sample (absent: no answer yet). */
 export interface LiveFigures {
-  hub?: { connections: number; rooms: number; messages_per_s: number; messages_total: number };
+  hub?: { connections: number; rooms: number; messages_per_s: number; messages_total: number; loop_delay_max_ms: number };
   rooms?: { rooms: number };
   broker?: { events_per_s: number; events_total: number; dropped_total: number; drops_per_s: number };
 }

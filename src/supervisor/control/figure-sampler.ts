@@ -63,6 +63,7 @@ export class FigureSampler {
         rooms: hub.rooms ?? 0,
         messages_total: hub.messages_total ?? 0,
         messages_per_s: this.rate('hub', 'messages_total'),
+        loop_delay_max_ms: hub.loop_delay_max_ms ?? 0,
       };
     }
     const rooms = this.last.get('rooms')?.stats;

@@ -18,13 +18,13 @@ function scripted(answers: Record<string, { pid: number; stats: Record<string, n
 describe('figure sampler', () => {
   it('reports each service as it last answered, and no rate from one sample', async () => {
     const { sampler, sampleAt } = scripted({
-      hub: { pid: 1, stats: { connections: 3, rooms: 2, messages_total: 10 } },
+      hub: { pid: 1, stats: { connections: 3, rooms: 2, messages_total: 10, loop_delay_max_ms: 42 } },
       rooms: { pid: 2, stats: { rooms: 5 } },
       broker: { pid: 3, stats: { events_total: 100, dropped_total: 1 } },
     });
     await sampleAt(0);
     expect(sampler.figures()).toEqual({
-      hub: { connections: 3, rooms: 2, messages_total: 10, messages_per_s: 0 },
+      hub: { connections: 3, rooms: 2, messages_total: 10, messages_per_s: 0, loop_delay_max_ms: 42 },
       rooms: { rooms: 5 },
       broker: { events_total: 100, dropped_total: 1, events_per_s: 0, drops_per_s: 0 },
     });
