@@ -17,6 +17,8 @@ interface LivenessSettings {
 export function watchLiveness(probe: Promise<Probe>, settings: LivenessSettings, onHung: (failures: number) => void): () => void {
   let missed = 0;
   let probing = false;
+  /** The probe in flight has already been counted once, for an interval it waited through. */
+  let counted = false;
   let watching = true;
   const miss = (): void => {
     if (!watching || ++missed < settings.failures) return;
@@ -24,13 +26,23 @@ export function watchLiveness(probe: Promise<Probe>, settings: LivenessSettings,
     onHung(missed);
   };
   const timer = setInterval(() => {
-    if (probing) return miss();
+    if (probing) {
+      counted = true;
+      return miss();
+    }
     probing = true;
+    counted = false;
     void probe
       .then((p) => p.check((settings.failures + 1) * settings.intervalMs))
-      .then(() => {
-        missed = 0;
-      }, miss)
+      .then(
+        () => {
+          missed = 0;
+        },
+        // One interval is one miss: a probe that waited through an interval and then failed is not two.
+        () => {
+          if (!counted) miss();
+        },
+      )
       .finally(() => {
         probing = false;
       });

@@ -4,6 +4,8 @@ import type { Probe } from '../../../src/supervisor/probes/probe.js';
 import { sleep, waitFor } from '../../helpers/wait.js';
 
 const INTERVAL_MS = 20;
+/** Wide enough that a probe failing 1.25 intervals late lands well between two ticks, even on a busy machine. */
+const SLOW_INTERVAL_MS = 80;
 
 /** Answers each check after `answerAfterMs` unless its timeout passes first (as a real probe), or fails it, or never answers. */
 function probe(behaviour: { answerAfterMs: number } | 'fails' | 'silent'): Promise<Probe> {
@@ -40,6 +42,26 @@ describe('watchLiveness', () => {
     const watcher = watch('fails');
     await waitFor('hung', () => watcher.hung.length > 0);
     expect(watcher.hung).toEqual([3]);
+  });
+
+  it('counts a probe that waited through an interval and then failed as one miss, not two', async () => {
+    let checks = 0;
+    const failsLate: Probe = {
+      check: async () => {
+        checks++;
+        await sleep(1.25 * SLOW_INTERVAL_MS);
+        throw new Error('refused, late');
+      },
+      close: () => undefined,
+    };
+    const hung: number[] = [];
+    const stop = watchLiveness(Promise.resolve(failsLate), { intervalMs: SLOW_INTERVAL_MS, failures: 3 }, (failures) =>
+      hung.push(failures),
+    );
+    await waitFor('hung', () => hung.length > 0, { timeoutMs: 20 * SLOW_INTERVAL_MS });
+    stop();
+    // Each probe spans one tick it waited through (a miss) and fails before the next: three probes for three misses.
+    expect(checks).toBe(3);
   });
 
   it('leaves alone a busy service that answers every probe late, within the allowed silence', async () => {
