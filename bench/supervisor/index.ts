@@ -130,7 +130,11 @@ async function killRepeatedly(stack: Up, service: 'hub' | 'rooms'): Promise<{ re
     const killed = performance.now();
     process.kill(victim, 'SIGKILL');
     // A connection the dying process accepted would be reset: ask once it is gone (a few hundred µs).
-    while (!gone(victim)) await new Promise((resolve) => setImmediate(resolve));
+    const dying = performance.now() + RESTART_DEADLINE_MS;
+    while (!gone(victim)) {
+      if (performance.now() > dying) throw new Error(`${service} (pid ${victim}) did not die after kill -9`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const answered = ping(port);
     const knocked = knock(port, answered);
     await answered;
