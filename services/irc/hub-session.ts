@@ -16,6 +16,9 @@ export interface QuitLog {
   reasonFor(user: string): string | undefined;
 }
 
+/** Questions waiting for the hub's answers in one room; past this a NAMES or WHO is answered from what the gateway knows. */
+const MAX_WHO_WAITING = 16;
+
 /** Room for everything but the text in a PRIVMSG line: tags, source, command, target. */
 const TEXT_BYTES = MAX_LINE_BYTES - 2 - 160;
 
@@ -70,6 +73,9 @@ export class HubSession {
   askWho(room: string, purpose: WhoPurpose): void {
     const key = nameKey(room);
     const queue = this.whoAsked.get(key) ?? [];
+    // A hub that is away would never answer (and a later answer would go to the wrong question),
+    // and a client asking faster than the hub answers must not grow the queue without end.
+    if (!this.connected || queue.length >= MAX_WHO_WAITING) return this.answerLocally(room, purpose);
     queue.push(purpose);
     this.whoAsked.set(key, queue);
     this.hub.who(room);
@@ -81,6 +87,12 @@ export class HubSession {
   }
 
   private onState(state: HubClientState): void {
+    // Questions sent on a connection that is gone are never answered: what the gateway knows answers them.
+    if (state !== 'ready') {
+      const asked = [...this.whoAsked];
+      this.whoAsked.clear();
+      for (const [room, purposes] of asked) for (const purpose of purposes) this.answerLocally(room, purpose);
+    }
     if (state === 'waiting' && !this.lostHub) {
       this.lostHub = true;
       this.client.notice('Lost the connection to the chat hub; reconnecting. What you say meanwhile is sent when it is back.');
@@ -151,6 +163,17 @@ export class HubSession {
     this.client.send({ source: userSource(this.client.nick), command: 'JOIN', params: [channelName(channel)] });
     if (channel.topic) this.client.numeric('RPL_TOPIC', channelName(channel), channel.topic);
     this.askWho(room, 'join');
+  }
+
+  /**
+   * A NAMES or WHO the hub cannot answer, answered from the members this gateway last knew. A join
+   * or a resync waits for the hub instead: the next (re)connection brings one of its own.
+   */
+  private answerLocally(room: string, purpose: WhoPurpose): void {
+    const channel = this.client.channels.get(nameKey(room));
+    if (!channel) return;
+    if (purpose === 'names') namesReply(this.client, channel);
+    else if (purpose === 'who') whoReply(this.client, channel, [...channel.members.values()]);
   }
 
   private who(room: string, users: string[]): void {

@@ -329,6 +329,12 @@ describe('IRC gateway: the hub restarts', () => {
     hub.kill('SIGKILL');
     await hub.exited;
     await irc.waitFor('notice: lost', (m) => m.command === 'NOTICE' && /Lost the connection to the chat hub/.test(m.params[1]!));
+    // Asked while the hub is away: answered from what the gateway knows, not queued for an answer
+    // that would never come (and would then be taken for the resync's below).
+    const asked = irc.messages.length;
+    irc.send('NAMES #resync');
+    const names = await irc.waitFor('366 while the hub is away', (m) => m.command === '366', 5000, asked);
+    expect(names.params[1]).toBe('#resync');
     hub = await startService('hub', stack, HUB_ARGS);
     await irc.waitFor('notice: back', (m) => m.command === 'NOTICE' && /Reconnected/.test(m.params[1]!), 15_000);
     // hal's connection died with the hub and did not come back: the resync shows him leaving.
