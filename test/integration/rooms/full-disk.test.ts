@@ -64,7 +64,8 @@ function startClients(client: RoomsClient, books: Books, prefix: string): { stop
           await client.createRoom(room, `owner${w}`, { topic: 'a topic long enough to make each record a few hundred bytes' });
           books.rooms.add(room);
           const other = [...books.rooms][Math.floor(Math.random() * books.rooms.size)]!;
-          const user = `u${w}x${i}`;
+          // The second round of clients joins the first round's rooms too: its names must differ.
+          const user = `${prefix}u${w}x${i}`;
           await client.joinRoom(other, user);
           if (!books.joins.has(other)) books.joins.set(other, new Set());
           books.joins.get(other)!.add(user);
