@@ -1,27 +1,22 @@
 import net from 'node:net';
 import { type IrcMessage, parseMessage } from '../../services/irc/irc-message.js';
-import { closeAtEnd } from './open-sockets.js';
+import { readLines } from './line-socket.js';
 import { waitFor } from './wait.js';
 
 /** A bare IRC connection for tests: writes raw lines and keeps every line (and its parse) it receives. */
 export class RawIrcClient {
   readonly lines: string[] = [];
   closed = false;
-  private buffer = '';
 
   private constructor(readonly socket: net.Socket) {
-    closeAtEnd(socket);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      const parts = this.buffer.split('\r\n');
-      this.buffer = parts.pop() ?? '';
-      this.lines.push(...parts);
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.closed = true;
-    });
+    readLines(
+      socket,
+      '\r\n',
+      (line) => this.lines.push(line),
+      () => {
+        this.closed = true;
+      },
+    );
   }
 
   static connect(port: number): Promise<RawIrcClient> {

@@ -1,6 +1,7 @@
 import { afterAll } from 'vitest';
 import WebSocket from 'ws';
 import type { ClientFrame, HubFrame } from '../../src/protocol/frames.js';
+import { FrameClient } from './frame-client.js';
 import { waitFor } from './wait.js';
 
 const open = new Set<WebSocket>();
@@ -12,11 +13,11 @@ afterAll(() => {
  * A bare WebSocket client of the web service's /hub, as a browser would open it (with the page's
  * Origin unless told otherwise): sends frames or raw messages and keeps every frame it receives.
  */
-export class RawWebClient {
-  readonly frames: HubFrame[] = [];
+export class RawWebClient extends FrameClient {
   closed: { code: number; reason: string } | null = null;
 
   private constructor(readonly socket: WebSocket) {
+    super('web');
     open.add(socket);
     socket.on('message', (data: Buffer) => this.frames.push(JSON.parse(data.toString('utf8')) as HubFrame));
     socket.on('error', () => undefined);
@@ -40,10 +41,7 @@ export class RawWebClient {
   }
 
   static async hello(port: number, ticket: string): Promise<RawWebClient> {
-    const client = await RawWebClient.connect(port);
-    client.send({ type: 'hello', ticket });
-    await client.waitFor('welcome', (frame) => frame.type === 'welcome');
-    return client;
+    return (await RawWebClient.connect(port)).sayHello(ticket);
   }
 
   send(frame: ClientFrame | Record<string, unknown>): void {
@@ -53,18 +51,6 @@ export class RawWebClient {
   /** One WebSocket message exactly as given (text, or binary for a Buffer). */
   write(raw: string | Buffer): void {
     this.socket.send(raw, { binary: Buffer.isBuffer(raw) });
-  }
-
-  of<T extends HubFrame['type']>(type: T): Extract<HubFrame, { type: T }>[] {
-    return this.frames.filter((frame) => frame.type === type) as Extract<HubFrame, { type: T }>[];
-  }
-
-  waitFor(what: string, match: (frame: HubFrame) => boolean, timeoutMs = 5000): Promise<HubFrame> {
-    return waitFor(
-      `web frame: ${what} (last frames: ${JSON.stringify(this.frames.slice(-3)).slice(0, 600)})`,
-      () => this.frames.find(match),
-      { timeoutMs },
-    );
   }
 
   waitClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
