@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { RoomsFault } from '../../src/clients/rooms/rooms-client.js';
 
 /** A raw HTTP POST, for the cases a well-behaved XML-RPC client cannot send. */
 export function post(
@@ -35,4 +36,15 @@ export function faultCodeOf(xml: string): number | undefined {
   if (!xml.includes('<fault>')) return undefined;
   const match = /<name>faultCode<\/name>\s*<value>\s*<(?:int|i4)>(-?\d+)<\/(?:int|i4)>/.exec(xml);
   return match ? Number(match[1]) : Number.NaN;
+}
+
+/** The code of the fault the room service answers `call` with; a success or any other failure fails the test. */
+export async function faultOf(call: Promise<unknown>): Promise<number> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof RoomsFault) return error.code;
+    throw error;
+  }
+  throw new Error('expected a fault');
 }

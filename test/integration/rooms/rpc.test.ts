@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RoomsClient, RoomsFault } from '../../../src/clients/rooms/rooms-client.js';
+import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
 import { ROOMS_METHODS } from '../../../src/protocol/rooms-api.js';
 import { verifyTicket } from '../../../src/tickets/ticket.js';
 import { makeStackEnv, type StackEnv, startService } from '../../helpers/processes.js';
-import { faultCodeOf, methodCall, post } from '../../helpers/rpc.js';
+import { faultCodeOf, faultOf, methodCall, post } from '../../helpers/rpc.js';
 
 const SECRET = 'rooms-rpc-test-secret-0123456789abcdef';
 let stack: StackEnv;
@@ -16,16 +16,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => stack.cleanup());
-
-async function faultOf(call: Promise<unknown>): Promise<number> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof RoomsFault) return error.code;
-    throw error;
-  }
-  throw new Error('expected a fault');
-}
 
 describe('room service methods', () => {
   it('answers system.ping with pong on / and /RPC2', async () => {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Push } from 'zeromq';
-import { RoomsClient, RoomsFault } from '../../../src/clients/rooms/rooms-client.js';
+import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
 import { encodeEnvelope } from '../../../src/events/envelope.js';
 import { makeEvent } from '../../../src/events/types.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
 import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
+import { faultOf } from '../../helpers/rpc.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const SECRET = 'instances-test-secret-0123456789abcdef';
@@ -21,16 +22,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => stack.cleanup());
-
-async function faultOf(call: Promise<unknown>): Promise<number> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof RoomsFault) return error.code;
-    throw error;
-  }
-  throw new Error('expected a fault');
-}
 
 async function hubAnswer(ticket: string): Promise<{ type: string; code?: string }> {
   const client = await RawHubClient.connect(stack.hubPort);
