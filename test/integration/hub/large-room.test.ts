@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawHubClient } from '../../helpers/hub-client.js';
-import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
-import { TEST_SECRET, ticket } from '../../helpers/tickets.js';
+import { startLoneHub } from '../../helpers/lone-hub.js';
+import type { StackEnv, TestProcess } from '../../helpers/processes.js';
+import { ticket } from '../../helpers/tickets.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const MEMBERS = 1000;
@@ -15,14 +16,15 @@ let stack: StackEnv;
 let hub: TestProcess;
 
 beforeAll(async () => {
-  stack = await makeStackEnv();
   // Every member connects from 127.0.0.1, hundreds at once.
-  hub = await startService(
-    'hub',
-    stack,
-    ['--max-connections-per-address', String(2 * MEMBERS), '--hello-timeout', '60s', '--presence-limit', String(LIMIT)],
-    { THISCORD_SECRET: TEST_SECRET },
-  );
+  ({ stack, hub } = await startLoneHub([
+    '--max-connections-per-address',
+    String(2 * MEMBERS),
+    '--hello-timeout',
+    '60s',
+    '--presence-limit',
+    String(LIMIT),
+  ]));
 });
 
 afterAll(() => {

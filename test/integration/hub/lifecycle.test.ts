@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { RawHubClient } from '../../helpers/hub-client.js';
-import { makeStackEnv, startService } from '../../helpers/processes.js';
-import { TEST_SECRET, ticket } from '../../helpers/tickets.js';
+import { startLoneHub } from '../../helpers/lone-hub.js';
+import { ticket } from '../../helpers/tickets.js';
 
 describe('hub connection lifecycle', () => {
   it('pings a silent client and drops it when it does not answer, keeping the one that does', async () => {
-    const stack = await makeStackEnv();
-    await startService('hub', stack, ['--idle-timeout', '300ms', '--ping-timeout', '300ms'], { THISCORD_SECRET: TEST_SECRET });
+    const { stack } = await startLoneHub(['--idle-timeout', '300ms', '--ping-timeout', '300ms']);
     const silent = await RawHubClient.hello(stack.hubPort, ticket('silent', 'quiet-room'));
     const polite = await RawHubClient.hello(stack.hubPort, ticket('polite', 'quiet-room'));
     polite.socket.on('data', (chunk: Buffer) => {
@@ -24,8 +23,7 @@ describe('hub connection lifecycle', () => {
   });
 
   it('says server_shutdown to everyone on SIGTERM and exits 0', async () => {
-    const stack = await makeStackEnv();
-    const hub = await startService('hub', stack, [], { THISCORD_SECRET: TEST_SECRET });
+    const { stack, hub } = await startLoneHub();
     const clients = await Promise.all([1, 2, 3].map((i) => RawHubClient.hello(stack.hubPort, ticket(`u${i}`, 'closing-room'))));
     hub.kill('SIGTERM');
     for (const client of clients) {

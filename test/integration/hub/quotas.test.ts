@@ -3,8 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hubLocalSocket } from '../../../src/config/options.js';
 import { HubProbe } from '../../../src/supervisor/probes/hub-probe.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
-import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
-import { TEST_SECRET, ticket } from '../../helpers/tickets.js';
+import { startLoneHub } from '../../helpers/lone-hub.js';
+import type { StackEnv, TestProcess } from '../../helpers/processes.js';
+import { ticket } from '../../helpers/tickets.js';
 
 const started: Array<{ hub: TestProcess; stack: StackEnv }> = [];
 afterAll(() => {
@@ -15,9 +16,9 @@ afterAll(() => {
 });
 
 async function hub(flags: string[]): Promise<StackEnv> {
-  const stack = await makeStackEnv();
-  started.push({ hub: await startService('hub', stack, flags, { THISCORD_SECRET: TEST_SECRET }), stack });
-  return stack;
+  const lone = await startLoneHub(flags);
+  started.push(lone);
+  return lone.stack;
 }
 
 const refusal = async (client: RawHubClient): Promise<unknown> => {
