@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Client, type MessageEvent } from 'irc-framework';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomsClient } from '../../src/clients/rooms/rooms-client.js';
-import { CLI, makeStackEnv, type StackEnv, startService, type TestProcess } from '../helpers/processes.js';
+import { CLI, makeStackEnv, type StackEnv, startChatServices, startService, type TestProcess } from '../helpers/processes.js';
 import { Terminal } from '../helpers/terminal.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -14,9 +14,7 @@ const clients: Client[] = [];
 beforeAll(async () => {
   Terminal.ensureTmux();
   stack = await makeStackEnv();
-  await startService('broker', stack, ['--stats-interval', '0']);
-  await startService('rooms', stack);
-  hub = await startService('hub', stack);
+  hub = await startChatServices(stack);
   await startService('irc', stack);
 });
 

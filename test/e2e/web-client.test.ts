@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage, screenshot, type WatchedPage } from '../helpers/browser.js';
 import { freePort } from '../helpers/ports.js';
-import { CLI, makeStackEnv, type StackEnv, startService, type TestProcess } from '../helpers/processes.js';
+import { CLI, makeStackEnv, type StackEnv, startChatServices, startService, type TestProcess } from '../helpers/processes.js';
 import { Terminal } from '../helpers/terminal.js';
 
 /**
@@ -24,9 +24,7 @@ const PASSPHRASE = 'correct horse';
 beforeAll(async () => {
   Terminal.ensureTmux();
   stack = await makeStackEnv();
-  await startService('broker', stack, ['--stats-interval', '0']);
-  await startService('rooms', stack);
-  hub = await startService('hub', stack);
+  hub = await startChatServices(stack);
   const port = await freePort();
   await startService('web', stack, ['--web-port', String(port)]);
   base = `http://127.0.0.1:${port}`;

@@ -164,6 +164,20 @@ export async function startService(
   return proc;
 }
 
+/**
+ * The services chat needs, in the order they need each other: a broker (without stats), the room
+ * service and a hub started with `hubArgs` and `hubEnv`, which it resolves with.
+ */
+export async function startChatServices(
+  stack: StackEnv,
+  hubArgs: string[] = [],
+  hubEnv: Record<string, string> = {},
+): Promise<TestProcess> {
+  await startService('broker', stack, ['--stats-interval', '0']);
+  await startService('rooms', stack);
+  return startService('hub', stack, hubArgs, hubEnv);
+}
+
 /** Runs the thiscord CLI to completion. */
 export async function runCli(args: string[], env: Record<string, string>, options: { input?: string; timeoutMs?: number } = {}) {
   return execa('node', [CLI, ...args], {

@@ -7,7 +7,7 @@ import { IrcProbe } from '../../../src/supervisor/probes/irc-probe.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
 import { RawIrcClient } from '../../helpers/irc-client.js';
 import { freePort } from '../../helpers/ports.js';
-import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
+import { makeStackEnv, type StackEnv, startChatServices, startService, type TestProcess } from '../../helpers/processes.js';
 import { waitFor } from '../../helpers/wait.js';
 
 let stack: StackEnv;
@@ -17,10 +17,8 @@ const HUB_ARGS = ['--max-connections-per-address', '2'];
 
 beforeAll(async () => {
   stack = await makeStackEnv();
-  await startService('broker', stack, ['--stats-interval', '0']);
-  await startService('rooms', stack);
   // A tight per-address quota at the hub: the gateway's users reach it through its local socket instead.
-  hub = await startService('hub', stack, HUB_ARGS);
+  hub = await startChatServices(stack, HUB_ARGS);
   const motd = path.join(stack.dataDir, 'motd.txt');
   writeFileSync(motd, 'Be kind.\nNo spoilers.\n');
   await startService('irc', stack, ['--irc-registration-timeout', '1500ms', '--irc-motd-file', motd]);
