@@ -2,20 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawHubClient } from '../../helpers/hub-client.js';
-import { makeStackEnv, type StackEnv, startService, type TestProcess } from '../../helpers/processes.js';
-import { TEST_SECRET, ticket } from '../../helpers/tickets.js';
+import { startLoneHub } from '../../helpers/lone-hub.js';
+import { malformedFrames } from '../../helpers/malformed-frames.js';
+import type { StackEnv, TestProcess } from '../../helpers/processes.js';
+import { ticket } from '../../helpers/tickets.js';
 
 let stack: StackEnv;
 let hub: TestProcess;
 
 beforeAll(async () => {
-  stack = await makeStackEnv();
-  hub = await startService(
-    'hub',
-    stack,
-    ['--max-frame-bytes', '4096', '--max-text', '100', '--rate', '5', '--burst', '5', '--hello-timeout', '300ms'],
-    { THISCORD_SECRET: TEST_SECRET },
-  );
+  ({ stack, hub } = await startLoneHub([
+    '--max-frame-bytes',
+    '4096',
+    '--max-text',
+    '100',
+    '--rate',
+    '5',
+    '--burst',
+    '5',
+    '--hello-timeout',
+    '300ms',
+  ]));
 });
 
 afterAll(() => stack.cleanup());
@@ -60,21 +67,10 @@ async function watcher(room: string): Promise<{ sender: RawHubClient; reader: Ra
 describe('hub under bad input', () => {
   it('answers malformed frames with error frames and keeps the connection usable', async () => {
     const client = await RawHubClient.hello(stack.hubPort, ticket('tester', 'bad-frames'));
-    client.write('not json\n');
-    client.write('[1,2,3]\n');
-    client.write('{"type":"dance"}\n');
-    client.write('{"type":"say","room":"bad-frames"}\n');
-    client.write(Buffer.concat([Buffer.from('{"type":"say","text":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]));
-    client.send({ type: 'say', room: 'bad-frames', text: 'x'.repeat(101), id: 'long' });
+    const malformed = malformedFrames('bad-frames');
+    for (const { raw } of malformed) client.write(Buffer.concat([Buffer.from(raw), Buffer.from('\n')]));
     await client.waitFor('six errors', () => client.of('error').length === 6);
-    expect(client.of('error').map((e) => e.code)).toEqual([
-      'bad_json',
-      'bad_json',
-      'unknown_type',
-      'bad_field',
-      'bad_json',
-      'text_too_long',
-    ]);
+    expect(client.of('error').map((e) => e.code)).toEqual(malformed.map((m) => m.code));
     client.send({ type: 'ping', id: 'still-alive' });
     await client.waitFor('pong', (f) => f.type === 'pong');
     client.close();
@@ -142,15 +138,18 @@ describe('hub under bad input', () => {
   });
 
   it('drops a client that never reads as slow_consumer, never holding more than --max-output-bytes for it, while the room gets everything', async () => {
-    const own = await makeStackEnv();
     const maxOutput = 256 * 1024;
     // --grace 0: a dropped connection is closed (and its logout logged) at once, not a second later.
-    const busy = await startService(
-      'hub',
-      own,
-      ['--rate', '100000', '--burst', '100000', '--max-output-bytes', String(maxOutput), '--grace', '0'],
-      { THISCORD_SECRET: TEST_SECRET },
-    );
+    const { stack: own, hub: busy } = await startLoneHub([
+      '--rate',
+      '100000',
+      '--burst',
+      '100000',
+      '--max-output-bytes',
+      String(maxOutput),
+      '--grace',
+      '0',
+    ]);
     const room = 'slow-room';
     const sink = await RawHubClient.hello(own.hubPort, ticket('never-reads', room));
     sink.socket.pause();
@@ -209,8 +208,7 @@ describe('hub under bad input', () => {
 
 describe('hub connection limit', () => {
   it('refuses connections beyond --max-connections with an error, and serves the rest', async () => {
-    const small = await makeStackEnv();
-    await startService('hub', small, ['--max-connections', '3'], { THISCORD_SECRET: TEST_SECRET });
+    const { stack: small } = await startLoneHub(['--max-connections', '3']);
     const kept = await Promise.all([0, 1, 2].map((i) => RawHubClient.hello(small.hubPort, ticket(`u${i}`, 'full'))));
     const extra = await RawHubClient.connect(small.hubPort);
     expect(await extra.waitFor('error', (f) => f.type === 'error')).toMatchObject({ code: 'too_many_connections' });

@@ -2,8 +2,9 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
+import { malformedFrames } from '../../helpers/malformed-frames.js';
 import { freePort } from '../../helpers/ports.js';
-import { makeStackEnv, type StackEnv, startService } from '../../helpers/processes.js';
+import { makeStackEnv, type StackEnv, startChatServices, startService } from '../../helpers/processes.js';
 import { TEST_SECRET, ticket } from '../../helpers/tickets.js';
 import { RawWebClient } from '../../helpers/web-client.js';
 
@@ -17,9 +18,7 @@ const LIMITS = { THISCORD_MAX_FRAME_BYTES: '4096' };
 
 beforeAll(async () => {
   stack = await makeStackEnv();
-  await startService('broker', stack, ['--stats-interval', '0']);
-  await startService('rooms', stack);
-  await startService('hub', stack, ['--max-text', '100', '--rate', '5', '--burst', '5'], LIMITS);
+  await startChatServices(stack, ['--max-text', '100', '--rate', '5', '--burst', '5'], LIMITS);
   webPort = await freePort();
   page = `http://127.0.0.1:${webPort}`;
   await startService('web', stack, ['--web-port', String(webPort), '--web-clients-per-address', '40'], LIMITS);
@@ -149,13 +148,9 @@ describe('web service: the hub over WebSocket', () => {
   });
 
   it('gives a browser exactly the errors a TCP client gets for the same bad input', async () => {
+    const malformed = malformedFrames('limits');
     const badInput: (string | Buffer)[] = [
-      'not json',
-      '[1,2,3]',
-      '{"type":"dance"}',
-      '{"type":"say","room":"limits"}',
-      Buffer.concat([Buffer.from('{"type":"say","text":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
-      JSON.stringify({ type: 'say', room: 'limits', text: 'x'.repeat(101), id: 'long' }),
+      ...malformed.map((m) => m.raw),
       JSON.stringify({ type: 'say', room: 'elsewhere', text: 'hi', id: 'away' }),
       ...Array.from({ length: 7 }, (_, i) => JSON.stringify({ type: 'say', room: 'limits', text: `burst ${i}`, id: i })),
       `{"type":"say","room":"limits","text":"${'y'.repeat(4100)}"}`,
@@ -173,12 +168,7 @@ describe('web service: the hub over WebSocket', () => {
     const codes = (frames: { type: string; code?: string; reason?: string }[]) =>
       frames.filter((f) => f.type === 'error' || f.type === 'bye').map((f) => f.code ?? `bye ${f.reason}`);
     expect(codes(tcp.frames)).toEqual([
-      'bad_json',
-      'bad_json',
-      'unknown_type',
-      'bad_field',
-      'bad_json',
-      'text_too_long',
+      ...malformed.map((m) => m.code),
       'not_in_room',
       'rate_limited',
       'rate_limited',
