@@ -4,6 +4,7 @@ import net from 'node:net';
 import { encodeFrame } from '../src/protocol/frames.js';
 import { newInstanceId } from '../src/tickets/room-instance.js';
 import { signTicket } from '../src/tickets/ticket.js';
+import { percentile } from './report.js';
 
 /**
  * The benchmarks' chat clients on the hub's TCP protocol, cheap enough that the driver is not what
@@ -109,6 +110,34 @@ export async function connectMembers(port: number, tickets: readonly string[], s
     ),
   );
   return members;
+}
+
+/**
+ * The hub's flags for a relaying benchmark: flood control and the per-client output limit raised
+ * and no history kept, so that what is measured is relaying, not limits.
+ */
+export const RELAYING_HUB_FLAGS: readonly string[] = [
+  ...['--rate', '10000000', '--burst', '10000000'],
+  ...['--max-output-bytes', String(256 * 1024 * 1024), '--history', '0'],
+];
+
+/**
+ * Sends a burst with `sendAll` and waits for `expected` deliveries across `members`, or until
+ * they stop coming for `idleMs`: the delivery rate, the members' latency percentiles and what was lost.
+ */
+export async function measureBurst(
+  members: readonly { deliveries: number; latencies: number[] }[],
+  expected: number,
+  sendAll: () => void,
+  idleMs: number,
+): Promise<{ rate: number; p50: number; p99: number; lost: number }> {
+  const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
+  const start = now();
+  sendAll();
+  await waitUntil(() => total() >= expected, idleMs, total);
+  const elapsed = (now() - start) / 1000;
+  const latencies = members.flatMap((m) => m.latencies);
+  return { rate: total() / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost: expected - total() };
 }
 
 /** Waits until `done`, or until `progress` has not moved for `idleMs` (what is missing then is lost). */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Pull, Subscriber } from 'zeromq';
 import { type CommonConfig, commonConfigToEnv } from '../../src/config/options.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
-import { startUntil } from '../children.js';
+import { startService } from '../children.js';
 import { type BenchRow, median, report, runStandalone, target } from '../report.js';
 
 /**
@@ -15,7 +15,6 @@ import { type BenchRow, median, report, runStandalone, target } from '../report.
  * the bottleneck (checked by the "driver alone" figure: publisher straight into a PULL sink).
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '../..');
 const EVENTS = Number(process.env.BENCH_BROKER_EVENTS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_BROKER_ROUNDS ?? 7);
 const IDLE_END_MS = 2000;
@@ -46,12 +45,7 @@ async function startForwarder(kind: 'broker' | 'raw', config: CommonConfig): Pro
     await waitForMessage(child, (m) => m === 'ready', 10_000);
     return child;
   }
-  return startUntil(
-    process.execPath,
-    [path.join(dist, 'services/broker/main.js'), '--stats-interval', '0'],
-    commonConfigToEnv(config),
-    (line) => line.includes('"ready":true'),
-  );
+  return startService('broker', ['--stats-interval', '0'], commonConfigToEnv(config));
 }
 
 async function trial(kind: Path): Promise<Trial> {

@@ -6,16 +6,27 @@ import { fileURLToPath } from 'node:url';
 import { commonConfigToEnv } from '../../src/config/options.js';
 import { type ServiceStats, STATS_ANSWER, STATS_REQUEST, serviceMessage } from '../../src/runtime/handshake.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
-import { connectMembers, type Member, now, paced, raiseFileLimit, rssKiB, SECRET, say, ticket, waitUntil } from '../chat-driver.js';
-import { startUntil, stop } from '../children.js';
+import {
+  connectMembers,
+  type Member,
+  measureBurst,
+  now,
+  paced,
+  RELAYING_HUB_FLAGS,
+  raiseFileLimit,
+  rssKiB,
+  SECRET,
+  say,
+  ticket,
+  waitUntil,
+} from '../chat-driver.js';
+import { startService, stop } from '../children.js';
 import { type BenchRow, median, percentile, report, runStandalone, target } from '../report.js';
 
 /**
  * The hub under load, measured from a driver that parses deliveries cheaply (it counts message
  * lines by a fixed prefix and reads only the send time embedded at the start of each text).
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '../..');
 const MEMBERS = 50;
 const PER_MEMBER = 200;
 const STEADY_RATE = 2000;
@@ -36,19 +47,20 @@ export async function fanOut(port: number): Promise<{ rate: number; p50: number;
   const room = `fanout-${Math.random().toString(36).slice(2)}`;
   const members = await membersOf(port, room, MEMBERS, true);
   await new Promise((resolve) => setTimeout(resolve, 200));
-  const expected = MEMBERS * PER_MEMBER * (MEMBERS - 1);
-  const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
-  const start = now();
-  for (const member of members) {
-    let frames = '';
-    for (let i = 0; i < PER_MEMBER; i++) frames += say(room, i);
-    member.socket.write(frames);
-  }
-  await waitUntil(() => total() >= expected, 3000, total);
-  const elapsed = (now() - start) / 1000;
-  const latencies = members.flatMap((m) => m.latencies);
+  const burst = await measureBurst(
+    members,
+    MEMBERS * PER_MEMBER * (MEMBERS - 1),
+    () => {
+      for (const member of members) {
+        let frames = '';
+        for (let i = 0; i < PER_MEMBER; i++) frames += say(room, i);
+        member.socket.write(frames);
+      }
+    },
+    3000,
+  );
   for (const member of members) member.socket.destroy();
-  return { rate: total() / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost: expected - total() };
+  return burst;
 }
 
 async function steady(port: number): Promise<{ p50: number; p99: number; lost: number }> {
@@ -112,29 +124,14 @@ export async function startHub(): Promise<{ port: number; pid: number; stats: ()
   // Flood control, the per-client output limit, the connection quotas (every driver connection
   // comes from one address) and the hello deadline (hundreds connect at once) are raised: this
   // measures relaying, not limits.
-  const hub = await startUntil(
-    process.execPath,
+  const hub = await startService(
+    'hub',
     [
-      path.join(dist, 'services/hub/main.js'),
-      '--rate',
-      '10000000',
-      '--burst',
-      '10000000',
-      '--max-output-bytes',
-      String(256 * 1024 * 1024),
-      '--max-connections-per-address',
-      String(10 * IDLE_CONNECTIONS),
-      '--max-connections-per-user',
-      String(10 * IDLE_CONNECTIONS),
-      '--max-connections',
-      String(2 * IDLE_CONNECTIONS),
-      '--hello-timeout',
-      '60s',
-      '--history',
-      '0',
+      ...RELAYING_HUB_FLAGS,
+      ...['--max-connections-per-address', String(10 * IDLE_CONNECTIONS), '--max-connections-per-user', String(10 * IDLE_CONNECTIONS)],
+      ...['--max-connections', String(2 * IDLE_CONNECTIONS), '--hello-timeout', '60s'],
     ],
     { ...commonConfigToEnv(config), THISCORD_SECRET: SECRET },
-    (line) => line.includes('"ready":true'),
   );
   return {
     port: config.hubPort,

@@ -5,18 +5,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commonConfigToEnv } from '../../src/config/options.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
-import { now, SECRET, waitUntil } from '../chat-driver.js';
-import { startUntil, stop } from '../children.js';
+import { measureBurst, now, RELAYING_HUB_FLAGS, SECRET } from '../chat-driver.js';
+import { startService, stop } from '../children.js';
 import { fanOut, startHub } from '../hub/index.js';
-import { type BenchRow, median, percentile, report, runStandalone, target } from '../report.js';
+import { type BenchRow, median, report, runStandalone, target } from '../report.js';
 
 /**
  * The IRC gateway under the hub benchmark's load: 50 IRC clients in one channel, each sending 200
  * PRIVMSGs at once, every message delivered to the 49 others — through the gateway's parsing, its
  * hub connection per user and the hub. The same load straight into the hub runs beside it.
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '../..');
 const CLIENTS = 50;
 const PER_CLIENT = 200;
 const DELIVERY = Buffer.from(' PRIVMSG #');
@@ -62,25 +60,26 @@ async function connectClients(port: number, channel: string): Promise<IrcMember[
   return members;
 }
 
-async function throughGateway(port: number): Promise<{ rate: number; p99: number; lost: number }> {
+async function throughGateway(port: number): Promise<{ rate: number; p50: number; p99: number; lost: number }> {
   const channel = `#irc-${Math.random().toString(36).slice(2, 10)}`;
   const members = await connectClients(port, channel);
   // Everyone's JOIN has reached everyone before the clock starts.
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const member of members) member.deliveries = 0;
-  const expected = CLIENTS * PER_CLIENT * (CLIENTS - 1);
-  const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
-  const start = now();
-  for (const member of members) {
-    let lines = '';
-    for (let i = 0; i < PER_CLIENT; i++) lines += `PRIVMSG ${channel} :t=${now().toFixed(3)} ${'x'.repeat(40)}\r\n`;
-    member.socket.write(lines);
-  }
-  await waitUntil(() => total() >= expected, 3000, total);
-  const elapsed = (now() - start) / 1000;
-  const latencies = members.flatMap((m) => m.latencies);
+  const burst = await measureBurst(
+    members,
+    CLIENTS * PER_CLIENT * (CLIENTS - 1),
+    () => {
+      for (const member of members) {
+        let lines = '';
+        for (let i = 0; i < PER_CLIENT; i++) lines += `PRIVMSG ${channel} :t=${now().toFixed(3)} ${'x'.repeat(40)}\r\n`;
+        member.socket.write(lines);
+      }
+    },
+    3000,
+  );
   for (const member of members) member.socket.destroy();
-  return { rate: total() / elapsed, p99: percentile(latencies, 99), lost: expected - total() };
+  return burst;
 }
 
 async function startStack(): Promise<{ ircPort: number; stop: () => Promise<void> }> {
@@ -88,30 +87,13 @@ async function startStack(): Promise<{ ircPort: number; stop: () => Promise<void
   // No broker runs: events go nowhere, as publishers never block on a missing broker.
   const config = await loopbackStackConfig(dataDir);
   const env = { ...commonConfigToEnv(config), THISCORD_SECRET: SECRET };
-  const ready = (line: string): boolean => line.includes('"ready":true');
-  const rooms = await startUntil(process.execPath, [path.join(dist, 'services/rooms/main.js')], env, ready);
+  const rooms = await startService('rooms', [], env);
   // The hub's and the gateway's flood control and output limits are raised, as in the hub benchmark:
   // this measures relaying, not limits.
-  const hub = await startUntil(
-    process.execPath,
+  const hub = await startService('hub', [...RELAYING_HUB_FLAGS], env);
+  const irc = await startService(
+    'irc',
     [
-      path.join(dist, 'services/hub/main.js'),
-      '--rate',
-      '10000000',
-      '--burst',
-      '10000000',
-      '--max-output-bytes',
-      String(256 * 1024 * 1024),
-      '--history',
-      '0',
-    ],
-    env,
-    ready,
-  );
-  const irc = await startUntil(
-    process.execPath,
-    [
-      path.join(dist, 'services/irc/main.js'),
       '--irc-line-rate',
       '1000000',
       '--irc-line-burst',
@@ -124,7 +106,6 @@ async function startStack(): Promise<{ ircPort: number; stop: () => Promise<void
       String(CLIENTS * 2),
     ],
     env,
-    ready,
   );
   return {
     ircPort: config.ircPort,
@@ -139,7 +120,7 @@ async function startStack(): Promise<{ ircPort: number; stop: () => Promise<void
 
 export async function run(): Promise<BenchRow[]> {
   const stack = await startStack();
-  let gateway: { rate: number; p99: number; lost: number }[];
+  let gateway: { rate: number; p50: number; p99: number; lost: number }[];
   try {
     gateway = [await throughGateway(stack.ircPort), await throughGateway(stack.ircPort), await throughGateway(stack.ircPort)];
   } finally {

@@ -6,7 +6,7 @@ import { RoomsClient } from '../../src/clients/rooms/rooms-client.js';
 import { commonConfigToEnv } from '../../src/config/options.js';
 import { freePorts } from '../../support/ports.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
-import { startUntil, stop } from '../children.js';
+import { startService, startUntil, stop } from '../children.js';
 import { type BenchRow, median, report, runStandalone, target } from '../report.js';
 import { RawHttpClient } from './http-driver.js';
 
@@ -24,7 +24,6 @@ import { RawHttpClient } from './http-driver.js';
  * does nothing (system.ping) over the same connection, so a missed target shows what limits it.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '../..');
 const SECONDS = Number(process.env.BENCH_ROOMS_SECONDS ?? 1);
 /** Joins spread over this many rooms, so rooms stay the size of real groups (tens of members). */
 const POOL = 1000;
@@ -124,12 +123,7 @@ export async function run(): Promise<BenchRow[]> {
   const [pythonPort, keepAlivePort] = (await freePorts(2)) as [number, number];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-rooms-'));
   const config = await loopbackStackConfig(dataDir);
-  const ours = await startUntil(
-    process.execPath,
-    [path.join(dist, 'services/rooms/main.js')],
-    { ...commonConfigToEnv(config), THISCORD_MAX_ROOMS_PER_USER: '10000000' },
-    (line) => line.includes('"ready":true'),
-  );
+  const ours = await startService('rooms', [], { ...commonConfigToEnv(config), THISCORD_MAX_ROOMS_PER_USER: '10000000' });
   const script = path.join(here, '../../../bench/rooms/python_server.py');
   const python = await startUntil('python3', [script, String(pythonPort), String(POOL), 'http1.0'], {}, (line) => line === 'ready');
   const keepAlive = await startUntil(

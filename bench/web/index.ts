@@ -7,8 +7,8 @@ import WebSocket from 'ws';
 import { commonConfigToEnv } from '../../src/config/options.js';
 import { encodeFrame } from '../../src/protocol/frames.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
-import { now, paced, SECRET, say, ticket, waitUntil } from '../chat-driver.js';
-import { startUntil, stop } from '../children.js';
+import { measureBurst, now, paced, RELAYING_HUB_FLAGS, SECRET, say, ticket, waitUntil } from '../chat-driver.js';
+import { startService, stop } from '../children.js';
 import { type BenchRow, median, percentile, report, runStandalone, target } from '../report.js';
 
 /**
@@ -16,8 +16,6 @@ import { type BenchRow, median, percentile, report, runStandalone, target } from
  * beside the same room of 1,000 TCP clients straight on the hub. Senders embed their send time
  * ("t=<ms>") at the start of each text; every receiver measures send → receipt.
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '../..');
 const MEMBERS = 1000;
 const SENDERS = 20;
 const PER_SENDER = 25;
@@ -109,15 +107,16 @@ async function fillRoom(connect: Connect, room: string): Promise<Member[]> {
 async function round(connect: Connect): Promise<{ rate: number; p50: number; p99: number; lost: number }> {
   const room = `bench-${Math.random().toString(36).slice(2)}`;
   const members = await fillRoom(connect, room);
-  const expected = SENDERS * PER_SENDER * (MEMBERS - 1);
-  const total = (): number => members.reduce((sum, m) => sum + m.deliveries, 0);
-  const start = now();
-  for (let s = 0; s < SENDERS; s++) for (let i = 0; i < PER_SENDER; i++) members[s]!.send(say(room, i));
-  await waitUntil(() => total() >= expected, 5000, total);
-  const elapsed = (now() - start) / 1000;
-  const latencies = members.flatMap((m) => m.latencies);
+  const burst = await measureBurst(
+    members,
+    SENDERS * PER_SENDER * (MEMBERS - 1),
+    () => {
+      for (let s = 0; s < SENDERS; s++) for (let i = 0; i < PER_SENDER; i++) members[s]!.send(say(room, i));
+    },
+    5000,
+  );
   for (const member of members) member.close();
-  return { rate: total() / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), lost: expected - total() };
+  return burst;
 }
 
 /** MEMBERS in a fresh room, STEADY_RATE messages a second for STEADY_SECONDS: latency when not saturated. */
@@ -137,25 +136,14 @@ async function startStack(): Promise<{ hubPort: number; webPort: number; stop: (
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'thiscord-bench-web-'));
   const config = await loopbackStackConfig(dataDir);
   const env = { ...commonConfigToEnv(config), THISCORD_SECRET: SECRET };
-  const ready = (line: string): boolean => line.includes('"ready":true');
   // Flood control, the per-client output limit and the per-address quota (every bench client is on
   // 127.0.0.1) are raised: this measures relaying, not limits.
-  const hub = await startUntil(
-    process.execPath,
-    [
-      path.join(dist, 'services/hub/main.js'),
-      ...['--rate', '10000000', '--burst', '10000000', '--max-output-bytes', String(256 * 1024 * 1024), '--history', '0'],
-      ...['--max-connections-per-address', String(2 * MEMBERS), '--hello-timeout', '60s'],
-    ],
+  const hub = await startService(
+    'hub',
+    [...RELAYING_HUB_FLAGS, ...['--max-connections-per-address', String(2 * MEMBERS), '--hello-timeout', '60s']],
     env,
-    ready,
   );
-  const web = await startUntil(
-    process.execPath,
-    [path.join(dist, 'services/web/main.js'), '--web-clients-per-address', String(2 * MEMBERS)],
-    env,
-    ready,
-  );
+  const web = await startService('web', ['--web-clients-per-address', String(2 * MEMBERS)], env);
   return {
     hubPort: config.hubPort,
     webPort: config.webPort,
