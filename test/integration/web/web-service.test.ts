@@ -2,10 +2,11 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomsClient } from '../../../src/clients/rooms/rooms-client.js';
 import { RawHubClient } from '../../helpers/hub-client.js';
+import { startLoneHub } from '../../helpers/lone-hub.js';
 import { malformedFrames } from '../../helpers/malformed-frames.js';
 import { freePort } from '../../helpers/ports.js';
 import { makeStackEnv, type StackEnv, startChatServices, startService } from '../../helpers/processes.js';
-import { TEST_SECRET, ticket } from '../../helpers/tickets.js';
+import { ticket } from '../../helpers/tickets.js';
 import { RawWebClient } from '../../helpers/web-client.js';
 
 let stack: StackEnv;
@@ -216,14 +217,17 @@ describe('web service: the hub over WebSocket', () => {
 
 describe('web service: backpressure through the bridge', () => {
   it('lets the hub drop a browser that stops reading as slow_consumer, while a reading browser gets everything', async () => {
-    const own = await makeStackEnv();
     // The hub signs nothing here: tickets come from the test's secret; --grace 0 logs the drop at once.
-    const hub = await startService(
-      'hub',
-      own,
-      ['--rate', '100000', '--burst', '100000', '--max-output-bytes', String(256 * 1024), '--grace', '0'],
-      { THISCORD_SECRET: TEST_SECRET },
-    );
+    const { stack: own, hub } = await startLoneHub([
+      '--rate',
+      '100000',
+      '--burst',
+      '100000',
+      '--max-output-bytes',
+      String(256 * 1024),
+      '--grace',
+      '0',
+    ]);
     await startService('web', own);
     const room = 'slow-room';
     const sink = await RawWebClient.hello(own.webPort, ticket('never-reads', room));
