@@ -1,22 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { serviceEntry } from '../src/stack/entry-points.js';
 
 /**
  * Starts a process for a benchmark and resolves once a line of its stdout matches `ready`. Our
  * services get an IPC channel: if the benchmark dies, the channel closes and they exit with it.
  */
-/** Starts our service `name` (its built services/<name>/main.js) with `args`, resolving once it logs that it is ready. */
+/** Starts our service `name` (its bundled entry, as the supervisor runs it) with `args`, resolving once it logs that it is ready. */
 export function startService(
   name: 'broker' | 'rooms' | 'hub' | 'irc' | 'web',
   args: string[],
   env: Record<string, string>,
 ): Promise<ChildProcess> {
-  return startUntil(process.execPath, [path.join(dist, 'services', name, 'main.js'), ...args], env, (line) =>
-    line.includes('"ready":true'),
-  );
+  return startUntil(process.execPath, [serviceEntry(name), ...args], env, (line) => line.includes('"ready":true'));
 }
 
 export function startUntil(

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ControlClient } from '../../src/clients/control/control-client.js';
 import { commonConfigToEnv } from '../../src/config/options.js';
+import { CLI_ENTRY as CLI } from '../../src/stack/entry-points.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
 import { type BenchRow, median, report, runStandalone, target } from '../report.js';
 
@@ -16,8 +17,6 @@ import { type BenchRow, median, report, runStandalone, target } from '../report.
  * CLI's own start: Node, yargs and the command list, no command loaded) and a bare `node` start
  * (the floor no CLI can go under).
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.resolve(here, '../../src/cli/main.js');
 const RUNS = Number(process.env.BENCH_CONTROL_RUNS ?? 20);
 const execute = promisify(execFile);
 

@@ -2,16 +2,14 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ControlClient } from '../../src/clients/control/control-client.js';
 import { type CommonConfig, commonConfigToEnv } from '../../src/config/options.js';
 import type { LiveFigures } from '../../src/protocol/control-api.js';
+import { CLI_ENTRY as CLI } from '../../src/stack/entry-points.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
 import { rssKiB } from '../chat-driver.js';
 import { startUntil, stop } from '../children.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.resolve(here, '../../src/cli/main.js');
 /** Every registered service healthy, on a loaded machine too. */
 const UP_TIMEOUT_MS = 60_000;
 /** Longer than every service's stop grace (5 s) in turn. */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commonConfigToEnv } from '../../src/config/options.js';
 import { callXmlRpc } from '../../src/protocol/xml-rpc/http-client.js';
+import { CLI_ENTRY as CLI } from '../../src/stack/entry-points.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
 import { stop } from '../children.js';
 import { type BenchRow, median, report, runStandalone, target } from '../report.js';
@@ -18,8 +19,6 @@ import { type BenchRow, median, report, runStandalone, target } from '../report.
  * measured on this machine when issue #18 was filed; pm2 holds no socket, so clients are refused
  * meanwhile); supervisord calls a program running only after its startsecs (1 s by default).
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.resolve(here, '../../src/cli/main.js');
 const RUNS = Number(process.env.BENCH_SUPERVISOR_RUNS ?? 10);
 const PM2_RESTART_MS = 350;
 /** Longest wait for one restart before the bench gives up. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { StartupError } from '../../src/runtime/startup-error.js';
+import { PACKAGE_ROOT } from '../../src/stack/entry-points.js';
 
 export interface StaticFile {
   body: Buffer;
@@ -17,12 +17,10 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
-/** The repository root, seen from dist/services/web/. */
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** Hand-written files: the page and its stylesheet. */
-export const PUBLIC_DIR = path.join(ROOT, 'services/web/public');
+export const PUBLIC_DIR = path.join(PACKAGE_ROOT, 'services/web/public');
 /** The client as tsc emits it (services/web/client/tsconfig.json): only modules the page imports. */
-export const CLIENT_DIR = path.join(ROOT, 'dist/web-client');
+export const CLIENT_DIR = path.join(PACKAGE_ROOT, 'dist/web-client');
 /** URL prefix of the client's modules; relative imports between them resolve under it. */
 export const CLIENT_PREFIX = '/app/';
 

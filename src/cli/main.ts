@@ -3,9 +3,9 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { failWithSentence } from '../config/fail-with-sentence.js';
 import { commonOptions } from '../config/options.js';
+import { PACKAGE_VERSION } from '../stack/entry-points.js';
 import { lazyCommand } from './command.js';
 import { examples } from './examples.js';
-import { packageVersion } from './package-version.js';
 
 const fail = failWithSentence('thiscord', { flags: () => Object.keys(cli.getOptions().key) });
 const cli = yargs(hideBin(process.argv))
@@ -109,7 +109,7 @@ const cli = yargs(hideBin(process.argv))
   .strict()
   .help()
   .alias('h', 'help')
-  .version(packageVersion())
+  .version(PACKAGE_VERSION)
   .wrap(Math.min(110, process.stdout.columns || 80))
   .fail(fail);
 

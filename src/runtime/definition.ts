@@ -20,7 +20,7 @@ interface ServiceContext {
 
 /**
  * One service as data: its name, its flags and how to start it. `thiscord serve <name>` and the
- * standalone entry `dist/services/<name>/main.js` (what the supervisor runs) are both built from
+ * standalone entry `dist/bundle/<name>.js` (what the supervisor runs) are both built from
  * this. It is read by every `thiscord` command through the registry (src/stack/registry.ts), so it
  * stays light: `start` imports the service's implementation, never the module itself.
  */

@@ -6,7 +6,7 @@ import type { ServiceDefinition } from './definition.js';
 import { runService, serviceCommand } from './run-service.js';
 
 /**
- * The standalone entry of one service: `node dist/services/<name>/main.js [flags]`.
+ * The standalone entry of one service: `node dist/bundle/<name>.js [flags]`, bundled from services/<name>/main.ts.
  *
  * The supervisor starts services with no flags (everything comes through THISCORD_* variables),
  * and loading yargs is a third of a service's start-up (~60 ms of every restart). So without

@@ -29,7 +29,7 @@ type LogColour = keyof typeof LOG_COLOURS;
 
 /** What the stack knows about one service: everything `serve`, `up` and the log derive from. */
 export interface ServiceEntry<Name extends string = string> {
-  /** Its name, flags and start-up, from services/<name>/service.ts; the supervisor runs dist/services/<name>/main.js. */
+  /** Its name, flags and start-up, from services/<name>/service.ts; the supervisor runs dist/bundle/<name>.js. */
   service: ServiceDefinition<Name>;
   /**
    * What it needs in order to be of use: `--only` brings these along, and it is stopped before them.

@@ -1,7 +1,6 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type CommonConfig, commonConfigToEnv } from '../config/options.js';
 import type { ListenTarget } from '../runtime/startup-error.js';
+import { serviceEntry } from '../stack/entry-points.js';
 import { type RestartType, SERVICE_REGISTRY, type ServiceEntry } from '../stack/registry.js';
 import type { Probe } from './probes/probe.js';
 
@@ -30,8 +29,6 @@ export interface ChildSpec {
   heldPorts: ListenTarget[];
 }
 
-const servicesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../services');
-
 /** The child specs of every registered service; `stopGraceMs` (from `up --stop-grace`) overrides each entry's own. */
 export function childSpecs(
   config: CommonConfig,
@@ -42,7 +39,7 @@ export function childSpecs(
   const env = { ...commonConfigToEnv(config), THISCORD_LOG_FORMAT: 'json' };
   return registry.map((entry) => ({
     name: entry.service.name,
-    entry: path.join(servicesDir, entry.service.name, 'main.js'),
+    entry: serviceEntry(entry.service.name),
     env,
     dependsOn: entry.dependsOn,
     probe: () => entry.probe(config),

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logging/logger.js';
+import { serviceEntry } from '../stack/entry-points.js';
 import { writeFileAtomic } from '../storage/write-file-atomic.js';
 import type { ChildState } from './child-state.js';
 import type { SupervisedChild } from './supervised-child.js';
@@ -36,7 +37,7 @@ function isOurs(mark: ProcessMark, service: string): boolean {
   if (startedAt(mark.pid) !== mark.started) return false;
   try {
     const argv = readFileSync(`/proc/${mark.pid}/cmdline`, 'utf8').split('\0');
-    return argv.some((arg) => arg.endsWith(path.join('services', service, 'main.js')));
+    return argv.includes(serviceEntry(service));
   } catch {
     return false;
   }

@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll } from 'vitest';
 import { commonConfigToEnv, type LogLevel } from '../../src/config/options.js';
+import { CLI_ENTRY, serviceEntry } from '../../src/stack/entry-points.js';
 import { loopbackStackConfig } from '../../support/stack-config.js';
 import { waitFor } from './wait.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = path.join(ROOT, 'dist/src/cli/main.js');
-export const serviceEntry = (name: string): string => path.join(ROOT, `dist/services/${name}/main.js`);
+/** What `npm run build` bundles, as users run it: the `thiscord` command and each service's entry. */
+export const CLI = CLI_ENTRY;
+export { serviceEntry };
 
 /** One parsed JSON log record, or the raw line when it is not JSON. */
 export type LogLine = Record<string, unknown> & { raw: string };
@@ -152,7 +154,7 @@ export async function makeStackEnv(options: { logLevel?: LogLevel } = {}): Promi
   };
 }
 
-/** Starts `dist/services/<name>/main.js` with the stack's env and waits for its `ready` log record. */
+/** Starts `dist/bundle/<name>.js` with the stack's env and waits for its `ready` log record. */
 export async function startService(
   name: 'broker' | 'rooms' | 'hub' | 'irc' | 'web',
   stack: StackEnv,

@@ -4,14 +4,19 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Tests import clients and shared definitions from the TypeScript sources, while the processes
- * they start run the build in dist/. If the two differ, a test compares one version of the code
- * with another. So the suite refuses to run on a stale build: every compiled source must have a
- * dist/ file at least as new as itself.
+ * they start run the build: tsc's dist/ and esbuild's dist/bundle/. If the two differ, a test
+ * compares one version of the code with another. So the suite refuses to run on a stale build:
+ * every compiled source must have a dist/ file at least as new as itself, and the bundles must be
+ * newer than every source they are made of.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const COMPILED = ['src', 'services', 'bench', 'support'];
 /** The browser client is built apart (services/web/client/tsconfig.json), into its own folder. */
 const BROWSER_CLIENT = `services${path.sep}web${path.sep}client${path.sep}`;
+
+/** What `npm run bundle` writes: the `thiscord` command and one entry per service. */
+const BUNDLED = ['src', 'services'];
+const BUNDLE_DIR = path.join('dist', 'bundle');
 
 const builtPath = (root: string, relative: string): string =>
   path.join(root, 'dist', relative.startsWith(BROWSER_CLIENT) ? 'web-client' : '', relative.replace(/\.ts$/, '.js'));
@@ -24,9 +29,23 @@ function sourcesUnder(dir: string): string[] {
   });
 }
 
-/** Sources whose dist/ output is missing or older than they are, relative to the root. */
+/** When the oldest bundle entry was written, or undefined when there is none. */
+function bundledAt(root: string): number | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync(path.join(root, BUNDLE_DIR)).filter((name) => name.endsWith('.js'));
+  } catch {
+    return undefined;
+  }
+  if (entries.length === 0) return undefined;
+  return Math.min(...entries.map((name) => statSync(path.join(root, BUNDLE_DIR, name)).mtimeMs));
+}
+
+/** Sources whose dist/ output or bundle is missing or older than they are, relative to the root. */
 export function staleSources(root = ROOT): string[] {
   const stale: string[] = [];
+  const bundled = bundledAt(root);
+  if (bundled === undefined) stale.push(`${BUNDLE_DIR} (not bundled)`);
   for (const top of COMPILED) {
     for (const source of sourcesUnder(path.join(root, top))) {
       const relative = path.relative(root, source);
@@ -38,7 +57,10 @@ export function staleSources(root = ROOT): string[] {
         stale.push(`${relative} (not built)`);
         continue;
       }
-      if (statSync(source).mtimeMs > builtAt) stale.push(relative);
+      const changedAt = statSync(source).mtimeMs;
+      if (changedAt > builtAt) stale.push(relative);
+      else if (bundled !== undefined && BUNDLED.includes(top) && !relative.startsWith(BROWSER_CLIENT) && changedAt > bundled)
+        stale.push(`${relative} (not bundled)`);
     }
   }
   return stale;

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CommonConfig } from '../../config/options.js';
+import { CLI_ENTRY } from '../../stack/entry-points.js';
 import { CliError } from '../cli-error.js';
 
 /** Where a detached stack's log goes, and what of its stderr (a crash of the supervisor itself) is kept. */
@@ -14,8 +14,6 @@ export type DetachedReport =
   | { type: 'thiscord.up'; banner: string; record: Record<string, unknown> }
   | { type: 'thiscord.failed'; message: string; details: string };
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../main.js');
-
 /**
  * `up --detach`: runs the same `up` as a background process in its own session (no terminal, so no
  * hang-up when this one closes), waits until it reports every service healthy, prints the banner
@@ -26,7 +24,7 @@ export async function startDetached(config: CommonConfig, argv: readonly string[
   const stderr = openSync(stderrFile(config.dataDir), 'a', 0o600);
   const args = argv.filter((arg) => !/^--(no-)?detach(=.*)?$/.test(arg));
   // The data dir goes by the environment: a flag added here would make a --data-dir of the user's a list.
-  const child = spawn(process.execPath, [cli, ...args, '--no-detach', '--detached-child'], {
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args, '--no-detach', '--detached-child'], {
     detached: true,
     stdio: ['ignore', 'ignore', stderr, 'ipc'],
     env: { ...process.env, THISCORD_LOG_FORMAT: 'json', THISCORD_DATA_DIR: config.dataDir },

@@ -6,6 +6,7 @@ import { brokerPullEndpoint, commonConfigFrom } from '../../config/options.js';
 import { EventPublisher } from '../../events/publisher.js';
 import { createLogger } from '../../logging/logger.js';
 import { RotatingFile } from '../../logging/rotating-file.js';
+import { PACKAGE_VERSION } from '../../stack/entry-points.js';
 import { banner } from '../../supervisor/banner.js';
 import { ControlPlane } from '../../supervisor/control/control-plane.js';
 import { StackAlreadyRunning } from '../../supervisor/control/control-socket.js';
@@ -13,7 +14,6 @@ import { endLeftovers, StackRecord } from '../../supervisor/leftovers.js';
 import { LogSink } from '../../supervisor/log-sink.js';
 import { StartFailure, Supervisor } from '../../supervisor/supervisor.js';
 import { CliError } from '../cli-error.js';
-import { packageVersion } from '../package-version.js';
 import type { UpArgs } from './up.js';
 import { detachedLogFile, reportToStarter, startDetached } from './up-detached.js';
 
@@ -90,7 +90,7 @@ export async function runUp(args: UpArgs): Promise<void> {
   try {
     plane = await ControlPlane.open(supervisor, sink, {
       config,
-      version: packageVersion(),
+      version: PACKAGE_VERSION,
       restartWindowMs: args.restartWindow,
       metricsPort: args.metricsPort,
       logger,

@@ -49,7 +49,7 @@ describe('childSpecs', () => {
   it('hands every child the shared configuration with JSON logs forced', () => {
     for (const spec of childSpecs({ ...config, logFormat: 'pretty' }, 5000)) {
       expect(spec.env).toMatchObject({ THISCORD_LOG_FORMAT: 'json', THISCORD_HUB_PORT: '1', THISCORD_DATA_DIR: '/tmp/thiscord-unit' });
-      expect(spec.entry).toMatch(new RegExp(`services/${spec.name}/main\\.js$`));
+      expect(spec.entry).toMatch(new RegExp(`dist/bundle/${spec.name}\\.js$`));
     }
   });
 
