@@ -60,7 +60,7 @@ export class RoomAccess {
     const renewable = renewing && !check.ok && check.reason === 'ticket_expired' && check.claims.exp + this.renewWindowMs > now;
     const claims = check.ok ? check.claims : renewable ? check.claims : undefined;
     if (!claims || nameKey(claims.room) !== nameKey(room.name) || claims.instance !== room.instance) return undefined;
-    const revokedBefore = room.revoked[nameKey(claims.user)];
+    const revokedBefore = room.revoked.get(nameKey(claims.user));
     if (revokedBefore !== undefined && claims.iat < revokedBefore) return undefined;
     return claims;
   }

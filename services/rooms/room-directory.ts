@@ -12,7 +12,24 @@ export interface Member {
   joinedAt: number;
 }
 
-export interface Room {
+/** A room as the service holds it; the journal and the snapshot hold it as a StoredRoom. */
+export interface Room extends RoomFacts {
+  /**
+   * Keyed by nameKey(user), in the order they joined. A Map, not a dictionary: a join counts
+   * and lists the members, and a dictionary object counts and lists its keys by sorting them.
+   */
+  members: Map<string, Member>;
+  /** nameKey(user) → instant before which that user's tickets are void (a kick). */
+  revoked: Map<string, number>;
+}
+
+/** A room in the journal (a create) and in the snapshot: JSON, so dictionaries for the maps. */
+export interface StoredRoom extends RoomFacts {
+  members: Record<string, Member>;
+  revoked: Record<string, number>;
+}
+
+interface RoomFacts {
   name: string;
   /** This room instance (src/tickets/room-instance.ts); a later room of the same name has another. */
   instance: string;
@@ -24,22 +41,18 @@ export interface Room {
   passphrase: PassphraseHash | null;
   createdAt: number;
   expiresAt: number | null;
-  /** Keyed by nameKey(user); no prototype, so any name is a plain key. */
-  members: Record<string, Member>;
-  /** nameKey(user) → instant before which that user's tickets are void (a kick). */
-  revoked: Record<string, number>;
 }
 
 /** The journal's vocabulary: every change to room state is one of these, applied the same way live and on replay. */
 export type RoomChange =
-  | { op: 'create'; room: Room }
+  | { op: 'create'; room: StoredRoom }
   | { op: 'join'; room: string; user: string; at: number }
   | { op: 'leave'; room: string; user: string }
   | { op: 'kick'; room: string; user: string; revokedBefore: number }
   | { op: 'delete'; room: string }
   | { op: 'expire'; room: string };
 
-export type DirectoryState = Record<string, Room>;
+export type DirectoryState = Record<string, StoredRoom>;
 
 /** All rooms, keyed by nameKey(room name). Holds no logic beyond applying changes. */
 export class RoomDirectory {
@@ -65,29 +78,30 @@ export class RoomDirectory {
   }
 
   snapshot(): DirectoryState {
-    return Object.fromEntries(this.rooms);
+    // fromEntries defines each key, so a room named "__proto__" is a room, not a prototype.
+    return Object.fromEntries(Array.from(this.rooms, ([key, room]) => [key, stored(room)]));
   }
 
   apply(change: RoomChange): void {
     switch (change.op) {
       case 'create':
-        this.rooms.set(nameKey(change.room.name), loaded(structuredClone(change.room)));
+        this.rooms.set(nameKey(change.room.name), loaded(change.room));
         return;
       case 'join': {
         const room = this.get(change.room);
-        if (room) room.members[nameKey(change.user)] = { name: change.user, joinedAt: change.at };
+        room?.members.set(nameKey(change.user), { name: change.user, joinedAt: change.at });
         return;
       }
       case 'leave': {
         const room = this.get(change.room);
-        if (room) delete room.members[nameKey(change.user)];
+        room?.members.delete(nameKey(change.user));
         return;
       }
       case 'kick': {
         const room = this.get(change.room);
         if (!room) return;
-        delete room.members[nameKey(change.user)];
-        room.revoked[nameKey(change.user)] = change.revokedBefore;
+        room.members.delete(nameKey(change.user));
+        room.revoked.set(nameKey(change.user), change.revokedBefore);
         return;
       }
       case 'delete':
@@ -98,24 +112,27 @@ export class RoomDirectory {
   }
 }
 
-/** A dictionary keyed by names anyone may choose: "__proto__" or "constructor" are plain keys in it. */
-export function nameDictionary<T>(entries: Record<string, T> = {}): Record<string, T> {
-  return Object.assign(Object.create(null) as Record<string, T>, entries);
-}
-
 /**
- * A room as stored, made safe to use: name-keyed dictionaries without a prototype, and an instance
- * id for rooms written before rooms had one — derived from what the room already holds, so it is
- * the same at every start without writing anything.
+ * A room as stored, made ready to use: its own maps (members in the order they joined, which a
+ * JSON object does not keep for names that look like numbers), and an instance id for rooms
+ * written before rooms had one — derived from what the room already holds, so it is the same at
+ * every start without writing anything.
  */
-function loaded(room: Room): Room {
-  room.members = nameDictionary(room.members);
-  room.revoked = nameDictionary(room.revoked);
-  room.instance ??= legacyInstanceId(room);
-  return room;
+function loaded(room: Omit<StoredRoom, 'instance'> & { instance?: string }): Room {
+  return {
+    ...room,
+    instance: room.instance ?? legacyInstanceId(room),
+    members: new Map(Object.entries(room.members).sort(([, a], [, b]) => a.joinedAt - b.joinedAt)),
+    revoked: new Map(Object.entries(room.revoked)),
+  };
 }
 
-function legacyInstanceId(room: Room): string {
+/** A user named "__proto__" is an own key of these objects too, written and read back like any other. */
+function stored(room: Room): StoredRoom {
+  return { ...room, members: Object.fromEntries(room.members), revoked: Object.fromEntries(room.revoked) };
+}
+
+function legacyInstanceId(room: Pick<StoredRoom, 'name' | 'createdAt' | 'ownerKeyHash'>): string {
   const digest = createHash('sha256')
     .update(`${nameKey(room.name)} ${room.createdAt} ${room.ownerKeyHash}`)
     .digest('base64url');

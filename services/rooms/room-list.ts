@@ -1,6 +1,6 @@
 import type { RoomSummary } from '../../src/protocol/rooms-api.js';
 import type { RoomDirectory } from './room-directory.js';
-import { isExpired, iso, memberCount } from './room-rules.js';
+import { isExpired, iso } from './room-rules.js';
 
 /**
  * The answer to list_rooms, kept between calls: listing is the most frequent call and changes are
@@ -26,7 +26,7 @@ export class RoomList {
       .map((room) => ({
         name: room.name,
         topic: room.topic,
-        members: memberCount(room),
+        members: room.members.size,
         private: room.passphrase !== null,
         ...(room.expiresAt ? { expires_at: iso(room.expiresAt) } : {}),
       }));

@@ -19,9 +19,9 @@ import { CreationQuota, type RoomQuotas } from './creation-quota.js';
 import { RpcFault } from './faults.js';
 import type { Journal } from './journal.js';
 import { type AccessSettings, RoomAccess } from './room-access.js';
-import type { DirectoryState, Room, RoomChange, RoomDirectory } from './room-directory.js';
+import type { DirectoryState, Room, RoomChange, RoomDirectory, StoredRoom } from './room-directory.js';
 import { RoomList } from './room-list.js';
-import { isExpired, iso, memberCount, memberNames } from './room-rules.js';
+import { isExpired, iso, memberNames } from './room-rules.js';
 import { TicketIssuer, type TicketSettings } from './ticket-issuer.js';
 
 type RoomOpsSettings = TicketSettings & AccessSettings & RoomQuotas;
@@ -67,7 +67,7 @@ export class RoomOps {
     const now = Date.now();
     this.quota.record(user, clientAddress, now);
     const ownerKey = this.access.issueOwnerKey();
-    const room: Room = {
+    const room: StoredRoom = {
       name,
       instance: newInstanceId(now),
       owner: user,
@@ -117,7 +117,7 @@ export class RoomOps {
     const current = this.live(name);
     if (current.instance !== room.instance) throw new RpcFault('no_such_room', `room ${room.name} was deleted while you were joining it`);
     this.ensureNotKicked(current, user);
-    const member = current.members[userKey];
+    const member = current.members.get(userKey);
     if (member && !provesName) {
       throw new RpcFault(
         'name_taken',
@@ -126,8 +126,8 @@ export class RoomOps {
     }
     let durable: Promise<void> | undefined;
     if (!member) {
-      // Counted once (a pass over the members): the join adds exactly this user.
-      const members = memberCount(current) + 1;
+      // Counted before the change is applied: the join adds exactly this user.
+      const members = current.members.size + 1;
       durable = this.pipeline.commit({ op: 'join', room: current.name, user, at: now }, () =>
         makeEvent('room.joined', 'rooms', { room: current.name, instance: current.instance, user, members, issued_at: now }),
       );
@@ -155,7 +155,7 @@ export class RoomOps {
       owner: room.owner,
       private: room.passphrase !== null,
       unlisted: room.unlisted,
-      members: memberCount(room),
+      members: room.members.size,
       created_at: iso(room.createdAt),
       ...(room.expiresAt ? { expires_at: iso(room.expiresAt) } : {}),
       ...(seesMembers ? { member_names: memberNames(room) } : {}),
@@ -165,12 +165,12 @@ export class RoomOps {
   async leaveRoom(name: string, ticket: string): Promise<MemberChange> {
     const room = this.live(name);
     const holder = this.access.ticketHolder(ticket, room, { renewing: true });
-    const member = holder && room.members[nameKey(holder.user)];
+    const member = holder && room.members.get(nameKey(holder.user));
     if (!holder || !member) throw new RpcFault('bad_ticket', `that ticket does not belong to a member of room ${room.name}`);
     const durable = this.pipeline.commit({ op: 'leave', room: room.name, user: member.name }, () =>
-      makeEvent('room.left', 'rooms', { room: room.name, instance: room.instance, user: member.name, members: memberCount(room) }),
+      makeEvent('room.left', 'rooms', { room: room.name, instance: room.instance, user: member.name, members: room.members.size }),
     );
-    const members = memberCount(room);
+    const members = room.members.size;
     this.logger.info({ room: room.name, user: member.name, members }, 'user left room');
     await durable;
     return { room: room.name, user: member.name, members };
@@ -192,7 +192,7 @@ export class RoomOps {
     this.access.checkOwner(room, ownerKey);
     if (nameKey(user) === nameKey(room.owner))
       throw new RpcFault('invalid_params', `kick: the owner cannot kick themselves; delete the room instead`);
-    const target = room.members[nameKey(user)]?.name ?? user;
+    const target = room.members.get(nameKey(user))?.name ?? user;
     // Every ticket issued up to now is void; a later one is impossible since a kicked name cannot join.
     const revokedBefore = Date.now() + 1;
     const durable = this.pipeline.commit({ op: 'kick', room: room.name, user: target, revokedBefore }, () =>
@@ -201,11 +201,11 @@ export class RoomOps {
         instance: room.instance,
         user: target,
         by: room.owner,
-        members: memberCount(room),
+        members: room.members.size,
         revoked_before: revokedBefore,
       }),
     );
-    const members = memberCount(room);
+    const members = room.members.size;
     this.logger.info({ room: room.name, user: target, members }, 'user kicked from room');
     await durable;
     return { room: room.name, user: target, members };
@@ -221,7 +221,7 @@ export class RoomOps {
       .map((room) => ({
         name: room.name,
         instance: room.instance,
-        revoked: Object.entries(room.revoked).map(([user, before]) => ({ user, before })),
+        revoked: Array.from(room.revoked, ([user, before]) => ({ user, before })),
       }));
     return { at: now, rooms };
   }
@@ -240,7 +240,7 @@ export class RoomOps {
   }
 
   private expire(room: Room): void {
-    const members = memberCount(room);
+    const members = room.members.size;
     const couldNot = (error: unknown): void => this.logger.error({ err: error, room: room.name }, 'could not record the expiry of a room');
     try {
       this.pipeline
@@ -262,7 +262,7 @@ export class RoomOps {
   }
 
   private ensureNotKicked(room: Room, user: string): void {
-    if (room.revoked[nameKey(user)] !== undefined)
+    if (room.revoked.has(nameKey(user)))
       throw new RpcFault('kicked', `${user} was removed from room ${room.name} by its owner and cannot join it again`);
   }
 

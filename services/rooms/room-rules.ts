@@ -8,11 +8,7 @@ export function isExpired(room: Room, now: number): boolean {
   return room.expiresAt !== null && room.expiresAt <= now;
 }
 
-export function memberCount(room: Room): number {
-  return Object.keys(room.members).length;
-}
-
 /** In the order they joined. */
 export function memberNames(room: Room): string[] {
-  return Object.values(room.members).map((member) => member.name);
+  return Array.from(room.members.values(), (member) => member.name);
 }

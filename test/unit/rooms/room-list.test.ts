@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type Room, RoomDirectory } from '../../../services/rooms/room-directory.js';
+import { RoomDirectory, type StoredRoom } from '../../../services/rooms/room-directory.js';
 import { RoomList } from '../../../services/rooms/room-list.js';
 import { newInstanceId } from '../../../src/tickets/room-instance.js';
 
-const room = (name: string, extra: Partial<Room> = {}): Room => ({
+const room = (name: string, extra: Partial<StoredRoom> = {}): StoredRoom => ({
   name,
   instance: newInstanceId(0),
   owner: 'alice',
