@@ -48,7 +48,7 @@ export class Connection implements Member {
   private readonly stream: ClientStream;
   /** Hello, then idle, then the answer to our ping; see `checkDeadline`. */
   private readonly deadline: ClientDeadline;
-  /** First input of a TCP connection, held (its socket paused) until its turn comes (see turn-slices.ts). */
+  /** TCP input held (its socket paused) until its turn comes: the first, or any while the hub is behind (see turn-slices.ts). */
   private held: Buffer | undefined;
 
   constructor(
@@ -144,9 +144,9 @@ export class Connection implements Member {
   }
 
   /**
-   * A new TCP connection's first input waits its turn (probes and gateways
-   * on the local socket do not), its socket paused meanwhile so that the kernel, not the hub,
-   * holds whatever else it sends.
+   * A new TCP connection's first input waits its turn, and so does any TCP input while the hub is
+   * behind (probes and gateways on the local socket never wait), its socket paused meanwhile so
+   * that the kernel, not the hub, holds whatever else it sends.
    */
   private receive(chunk: Buffer): void {
     // A paused socket may still hand over what it had already read: it keeps its place in line.
@@ -154,7 +154,7 @@ export class Connection implements Member {
       this.held = Buffer.concat([this.held, chunk]);
       return;
     }
-    if (this.state === 'awaiting_hello' && this.origin === 'tcp') {
+    if (this.origin === 'tcp' && (this.state === 'awaiting_hello' || this.slices.crowded())) {
       this.held = chunk;
       this.socket.pause();
       this.slices.add(() => this.admit());

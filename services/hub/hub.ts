@@ -18,8 +18,6 @@ import { TurnSlices } from './turn-slices.js';
 import { UserRates } from './user-rates.js';
 
 const SERVER_NAME = 'thiscord-hub/0.1';
-/** How long one turn of the event loop may spend on work that can wait (see turn-slices.ts). */
-const SLICE_MS = 5;
 
 /**
  * The chat hub: admits connections by ticket, relays `say` to the other members of a room, and
@@ -34,7 +32,7 @@ export class Hub implements ConnectionHandler {
   private readonly rates: UserRates;
   private readonly rooms: RoomRegistry<Connection>;
   private readonly presence: RoomPresence<Connection>;
-  private readonly slices = new TurnSlices(SLICE_MS);
+  private readonly slices: TurnSlices;
   /** nameKey(user) → that user's active connections. */
   private readonly users = new Map<string, Set<Connection>>();
   private readonly sweep: NodeJS.Timeout;
@@ -46,6 +44,7 @@ export class Hub implements ConnectionHandler {
     private readonly events: EventPublisher,
     private readonly logger: Logger,
   ) {
+    this.slices = new TurnSlices(limits.turnSliceMs);
     this.rooms = new RoomRegistry(limits.historySize);
     this.presence = new RoomPresence(this.rooms, this.slices, { limit: limits.presenceLimit, intervalMs: limits.presenceIntervalMs });
     this.quota = new ConnectionQuota({

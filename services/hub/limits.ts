@@ -15,4 +15,6 @@ export interface HubLimits {
   graceMs: number;
   presenceLimit: number;
   presenceIntervalMs: number;
+  /** How long one turn of the event loop may spend on work that can wait (see turn-slices.ts). */
+  turnSliceMs: number;
 }

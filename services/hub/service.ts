@@ -58,6 +58,12 @@ export const hubService = defineService({
       1_000_000,
     ),
     'presence-interval': durationOption('presence-interval', 'how often a large room hears its presence_summary', '1s', 50),
+    'turn-slice': durationOption(
+      'turn-slice',
+      'how long one turn of the event loop spends on work that can wait (new connections, input while the hub is behind) before pings and timers run again',
+      '5ms',
+      0,
+    ),
   },
   async start({ config, args, logger }) {
     const [
@@ -95,6 +101,7 @@ export const hubService = defineService({
       graceMs: args.grace as number,
       presenceLimit: args.presenceLimit as number,
       presenceIntervalMs: args.presenceInterval as number,
+      turnSliceMs: args.turnSlice as number,
     };
     const events = new EventPublisher(brokerPullEndpoint(config));
     const secret = loadTicketSecret(config.dataDir);

@@ -24,4 +24,26 @@ describe('TurnSlices', () => {
     expect(doneWhenLoopTurned).toBeGreaterThan(0);
     expect(doneWhenLoopTurned).toBeLessThanOrEqual(4);
   });
+
+  it('has input wait once a turn of the loop has spent a slice since its first input, and not in the next turn', async () => {
+    const slices = new TurnSlices(2);
+    expect(slices.crowded()).toBe(false);
+    busy(1);
+    expect(slices.crowded()).toBe(false);
+    busy(1.5);
+    expect(slices.crowded()).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(slices.crowded()).toBe(false);
+  });
+
+  it('has input wait while older work waits, so that nothing overtakes it', async () => {
+    const slices = new TurnSlices(50);
+    let ran = false;
+    slices.add(() => {
+      ran = true;
+    });
+    expect(slices.crowded()).toBe(true);
+    await waitFor('the queued task', () => ran);
+    expect(slices.crowded()).toBe(false);
+  });
 });
