@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,8 +42,8 @@ const bodies = {
   'system.ping': () => call('system.ping', []),
 };
 
-/** `clients` sequential callers, each on its own keep-alive connection, for SECONDS; returns calls/s. */
-async function drive(port: number, method: keyof typeof bodies, clients: number): Promise<number> {
+/** `clients` sequential callers, each on its own keep-alive connection, for SECONDS. */
+async function drive(port: number, method: keyof typeof bodies, clients: number): Promise<{ calls: number; rate: number }> {
   const deadline = performance.now() + SECONDS * 1000;
   let done = 0;
   const started = performance.now();
@@ -60,7 +60,24 @@ async function drive(port: number, method: keyof typeof bodies, clients: number)
       }
     }),
   );
-  return done / ((performance.now() - started) / 1000);
+  return { calls: done, rate: done / ((performance.now() - started) / 1000) };
+}
+
+/**
+ * CPU time the room service has used, in µs: its event loop's thread, and all its threads (the
+ * fdatasyncs run on the thread pool). From Linux's /proc (ticks of 1/100 s); undefined elsewhere.
+ */
+function serviceCpu(pid: number | undefined): { loop: number; all: number } | undefined {
+  if (pid === undefined) return undefined;
+  const used = (file: string): number => {
+    const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  };
+  try {
+    return { loop: used(`/proc/${pid}/task/${pid}/stat`), all: used(`/proc/${pid}/stat`) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -86,24 +103,60 @@ function fdatasyncMicros(dir: string): number {
 
 type Server = 'ours' | 'python' | 'pythonKeepAlive';
 
-/** Medians over ROUNDS, each round driving every server in turn, so a busy moment hits them alike. */
+/** Where each server listens, and the room service's process (whose CPU time is read). */
+interface Servers {
+  ports: Record<Server, number>;
+  roomsPid: number | undefined;
+}
+
+/**
+ * Medians over ROUNDS, each round driving every server in turn, so a busy moment hits them alike;
+ * and the room service's CPU per call over all rounds (µs), when the system tells.
+ */
 async function measure(
-  ports: Record<Server, number>,
+  at: Servers,
   method: keyof typeof bodies,
   clients: number,
   servers: readonly Server[],
   beside?: () => number,
-): Promise<{ rates: Record<Server, number>; beside: number }> {
+): Promise<{ rates: Record<Server, number>; beside: number; cpu?: { loop: number; all: number } }> {
   const rates: Record<Server, number[]> = { ours: [], python: [], pythonKeepAlive: [] };
   const besides: number[] = [];
+  let ourCalls = 0;
+  let cpu: { loop: number; all: number } | undefined = { loop: 0, all: 0 };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const server of servers) rates[server].push(await drive(ports[server], method, clients));
+    for (const server of servers) {
+      const before = server === 'ours' ? serviceCpu(at.roomsPid) : undefined;
+      const { calls, rate } = await drive(at.ports[server], method, clients);
+      rates[server].push(rate);
+      if (server !== 'ours') continue;
+      const after = serviceCpu(at.roomsPid);
+      ourCalls += calls;
+      cpu = cpu && before && after ? { loop: cpu.loop + after.loop - before.loop, all: cpu.all + after.all - before.all } : undefined;
+    }
     if (beside) besides.push(beside());
   }
   return {
     rates: { ours: median(rates.ours), python: median(rates.python), pythonKeepAlive: median(rates.pythonKeepAlive) },
     beside: median(besides),
+    ...(cpu && ourCalls > 0 ? { cpu: { loop: cpu.loop / ourCalls, all: cpu.all / ourCalls } } : {}),
   };
+}
+
+/**
+ * The room service's CPU per join over a row's rounds: its event loop's thread is where joins
+ * queue, so this shows whether the loop or the wait for the disk limits the row.
+ */
+function cpuRows(label: string, cpu: { loop: number; all: number } | undefined): BenchRow[] {
+  if (!cpu) return [];
+  return [
+    report(
+      `${label}: room-service CPU per join, event loop's thread`,
+      cpu.loop,
+      'µs',
+      `all its threads ${cpu.all.toFixed(0)} µs; at one full core the loop allows ${Math.round(1e6 / cpu.loop).toLocaleString('en-US')} joins/s`,
+    ),
+  ];
 }
 
 function peerRows(label: string, rates: Record<Server, number>): BenchRow[] {
@@ -132,7 +185,7 @@ export async function run(): Promise<BenchRow[]> {
     {},
     (line) => line === 'ready',
   );
-  const ports: Record<Server, number> = { ours: config.roomsPort, python: pythonPort, pythonKeepAlive: keepAlivePort };
+  const at: Servers = { ports: { ours: config.roomsPort, python: pythonPort, pythonKeepAlive: keepAlivePort }, roomsPid: ours.pid };
   const all = ['ours', 'python', 'pythonKeepAlive'] as const;
   try {
     const client = new RoomsClient({ host: '127.0.0.1', port: config.roomsPort });
@@ -141,7 +194,7 @@ export async function run(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
     for (const clients of [1, 8]) {
       const label = `list_rooms, ${clients} client${clients > 1 ? 's' : ''}`;
-      const { rates } = await measure(ports, 'list_rooms', clients, all);
+      const { rates } = await measure(at, 'list_rooms', clients, all);
       rows.push(...peerRows(label, rates));
       rows.push(
         target(
@@ -155,9 +208,9 @@ export async function run(): Promise<BenchRow[]> {
     }
 
     // One sequential client: the disk's fdatasync is measured in every round, right after the joins.
-    const one = await measure(ports, 'join_room', 1, all, () => fdatasyncMicros(dataDir));
+    const one = await measure(at, 'join_room', 1, all, () => fdatasyncMicros(dataDir));
     const floorRate = 1e6 / one.beside;
-    const ping1 = (await measure(ports, 'system.ping', 1, ['ours'])).rates.ours;
+    const ping1 = (await measure(at, 'system.ping', 1, ['ours'])).rates.ours;
     const ceiling1 = 1e6 / (1e6 / ping1 + one.beside);
     rows.push(...peerRows('join_room, 1 client', one.rates));
     rows.push(
@@ -184,8 +237,8 @@ export async function run(): Promise<BenchRow[]> {
       ),
     );
 
-    const eight = await measure(ports, 'join_room', 8, all);
-    const ping8 = (await measure(ports, 'system.ping', 8, ['ours'])).rates.ours;
+    const eight = await measure(at, 'join_room', 8, all);
+    const ping8 = (await measure(at, 'system.ping', 8, ['ours'])).rates.ours;
     rows.push(...peerRows('join_room, 8 clients', eight.rates));
     rows.push(
       report(
@@ -194,6 +247,7 @@ export async function run(): Promise<BenchRow[]> {
         'calls/s',
         `what no join beats here: ${(ping8 / eight.rates.pythonKeepAlive).toFixed(2)} × Python's joins`,
       ),
+      ...cpuRows('join_room, 8 clients', eight.cpu),
       target(
         'join_room, 8 clients: room service / Python keep-alive',
         eight.rates.ours / eight.rates.pythonKeepAlive,
@@ -205,9 +259,10 @@ export async function run(): Promise<BenchRow[]> {
 
     // Python's HTTP/1.0 server has a listen backlog of 5: 64 clients reconnecting per call would
     // measure its backlog, so only the keep-alive one stands beside this.
-    const many = await measure(ports, 'join_room', 64, ['ours', 'pythonKeepAlive']);
+    const many = await measure(at, 'join_room', 64, ['ours', 'pythonKeepAlive']);
     rows.push(report('join_room, 64 clients: Python SimpleXMLRPCServer, HTTP/1.1 keep-alive', many.rates.pythonKeepAlive, 'calls/s'));
     rows.push(
+      ...cpuRows('join_room, 64 clients', many.cpu),
       target(
         'join_room, 64 clients: room service',
         many.rates.ours,
