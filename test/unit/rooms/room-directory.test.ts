@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { RoomDirectory, type StoredRoom } from '../../../services/rooms/room-directory.js';
+import { RoomDirectory } from '../../../services/rooms/room-directory.js';
 import { memberNames } from '../../../services/rooms/room-rules.js';
-import { newInstanceId } from '../../../src/tickets/room-instance.js';
-
-const room = (name: string): StoredRoom => ({
-  name,
-  instance: newInstanceId(0),
-  owner: 'alice',
-  ownerKeyHash: '',
-  topic: '',
-  unlisted: false,
-  passphrase: null,
-  createdAt: 0,
-  expiresAt: null,
-  members: { alice: { name: 'alice', joinedAt: 0 } },
-  revoked: {},
-});
+import { storedRoom } from '../../helpers/stored-room.js';
 
 /** The directory a restart builds from this one's snapshot, as the journal writes and reads it. */
 const restarted = (directory: RoomDirectory): RoomDirectory => RoomDirectory.from(JSON.parse(JSON.stringify(directory.snapshot())), []);
 
 describe('the room directory', () => {
   it('lists members in the order they joined, before and after a restart, whatever their names', () => {
-    const directory = RoomDirectory.from(undefined, [{ op: 'create', room: room('r') }]);
+    const directory = RoomDirectory.from(undefined, [{ op: 'create', room: storedRoom('r') }]);
     const joiners = ['Zed', '42', '__proto__', 'constructor', '7'];
     for (const [i, user] of joiners.entries()) directory.apply({ op: 'join', room: 'r', user, at: i + 1 });
     directory.apply({ op: 'kick', room: 'r', user: 'constructor', revokedBefore: 99 });
@@ -36,8 +22,8 @@ describe('the room directory', () => {
 
   it('keeps a room named like a property of every object through a restart', () => {
     const directory = RoomDirectory.from(undefined, [
-      { op: 'create', room: room('__proto__') },
-      { op: 'create', room: room('constructor') },
+      { op: 'create', room: storedRoom('__proto__') },
+      { op: 'create', room: storedRoom('constructor') },
     ]);
     const after = restarted(directory);
     expect(after.size).toBe(2);

@@ -1,43 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { RoomDirectory, type StoredRoom } from '../../../services/rooms/room-directory.js';
+import { RoomDirectory } from '../../../services/rooms/room-directory.js';
 import { RoomList } from '../../../services/rooms/room-list.js';
-import { newInstanceId } from '../../../src/tickets/room-instance.js';
-
-const room = (name: string, extra: Partial<StoredRoom> = {}): StoredRoom => ({
-  name,
-  instance: newInstanceId(0),
-  owner: 'alice',
-  ownerKeyHash: '',
-  topic: '',
-  unlisted: false,
-  passphrase: null,
-  createdAt: 0,
-  expiresAt: null,
-  members: { alice: { name: 'alice', joinedAt: 0 } },
-  revoked: {},
-  ...extra,
-});
+import { storedRoom } from '../../helpers/stored-room.js';
 
 describe('the cached room list', () => {
   it('hands out the same answer until the directory changes', () => {
     const directory = RoomDirectory.from(undefined, [
-      { op: 'create', room: room('b') },
-      { op: 'create', room: room('a') },
+      { op: 'create', room: storedRoom('b') },
+      { op: 'create', room: storedRoom('a') },
     ]);
     const list = new RoomList(directory);
     const first = list.list(1000);
     expect(first.map((r) => r.name)).toEqual(['a', 'b']);
     expect(list.list(2000)).toBe(first);
-    directory.apply({ op: 'create', room: room('c') });
+    directory.apply({ op: 'create', room: storedRoom('c') });
     list.invalidate();
     expect(list.list(3000).map((r) => r.name)).toEqual(['a', 'b', 'c']);
   });
 
   it('is rebuilt once the first listed room in it expires, and leaves out unlisted and expired rooms', () => {
     const directory = RoomDirectory.from(undefined, [
-      { op: 'create', room: room('brief', { expiresAt: 5000 }) },
-      { op: 'create', room: room('hidden', { unlisted: true }) },
-      { op: 'create', room: room('lasting') },
+      { op: 'create', room: storedRoom('brief', { expiresAt: 5000 }) },
+      { op: 'create', room: storedRoom('hidden', { unlisted: true }) },
+      { op: 'create', room: storedRoom('lasting') },
     ]);
     const list = new RoomList(directory);
     const before = list.list(1000);
