@@ -36,7 +36,7 @@ export const PACKAGE_VERSION = found.manifest.version ?? 'unknown';
 /**
  * `npm run build` bundles every program we start as a process (esbuild, see package.json's
  * `bundle` script): one entry file each, sharing chunks, so that a process loads a few files instead
- * of a few hundred modules, a third of the stack's cold start (bench/supervisor).
+ * of a few hundred modules (bench/supervisor/README.md: a third of the supervisor's start-up CPU).
  */
 const BUNDLE_DIR = path.join(PACKAGE_ROOT, 'dist', 'bundle');
 
